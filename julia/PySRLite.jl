@@ -1,0 +1,33 @@
+# The body of module PySRLite (declared in src/PySRLite.jl): imports, the files by stage, exports.
+
+using Printf: @sprintf
+using Random: AbstractRNG, MersenneTwister, randn
+import Mmap
+
+include("config/operators.jl")
+include("config/mutation_weights.jl")
+include("config/options.jl")
+
+include("core/node.jl")
+include("core/dataset.jl")
+include("core/printing.jl")
+
+include("evaluation/evaluate.jl")
+include("evaluation/loss.jl")
+
+include("evolution/random_trees.jl")
+include("evolution/population.jl")
+include("evolution/adaptive_parsimony.jl")
+include("evolution/hall_of_fame.jl")
+include("evolution/mutations.jl")
+include("evolution/simplification.jl")
+include("evolution/constant_optimization.jl")
+include("evolution/regularized_evolution.jl")
+include("evolution/migration.jl")
+
+include("search/equation_search.jl")
+include("search/options_file.jl")
+include("search/protocol.jl")
+include("search/julia_api.jl")
+
+export Options, Dataset, equation_search, equation_string, node_count

@@ -1,0 +1,127 @@
+# Evaluating a tree over all rows, one operator at a time over whole columns.
+#
+# Why columns: dispatching on the operator once per node (not once per row) leaves inner loops
+# that are a single specialised function applied over contiguous memory, which the compiler
+# vectorises. Buffers come from a Workspace and are reused, so evaluation allocates nothing
+# after warm-up.
+
+"""
+    Workspace{T}(n_rows)
+
+Reusable column buffers for evaluating trees over up to `n_rows` rows. One workspace is used by
+one task at a time.
+"""
+mutable struct Workspace{T<:AbstractFloat}
+    buffers::Vector{Vector{T}}
+    n_rows::Int
+end
+Workspace{T}(n_rows::Integer) where {T} = Workspace{T}(Vector{T}[], n_rows)
+
+@inline function buffer!(workspace::Workspace{T}, slot::Int) where {T}
+    while length(workspace.buffers) < slot
+        push!(workspace.buffers, Vector{T}(undef, workspace.n_rows))
+    end
+    return @inbounds workspace.buffers[slot]
+end
+
+# --- kernels: one specialised loop per operator function -----------------------------------
+
+function map_unary!(op::F, out::Vector{T}, input::Vector{T}, n::Int) where {F,T}
+    @inbounds @simd for i in 1:n
+        out[i] = op(input[i])
+    end
+    return out
+end
+
+function map_binary!(op::F, out::Vector{T}, left::Vector{T}, right::Vector{T}, n::Int) where {F,T}
+    @inbounds @simd for i in 1:n
+        out[i] = op(left[i], right[i])
+    end
+    return out
+end
+
+function map_binary_constant_left!(op::F, out::Vector{T}, left::T, right::Vector{T}, n::Int) where {F,T}
+    @inbounds @simd for i in 1:n
+        out[i] = op(left, right[i])
+    end
+    return out
+end
+
+function map_binary_constant_right!(op::F, out::Vector{T}, left::Vector{T}, right::T, n::Int) where {F,T}
+    @inbounds @simd for i in 1:n
+        out[i] = op(left[i], right)
+    end
+    return out
+end
+
+function fill_rows!(out::Vector{T}, value::T, n::Int) where {T}
+    @inbounds @simd for i in 1:n
+        out[i] = value
+    end
+    return out
+end
+
+apply_scalar(op::F, args...) where {F} = op(args...)
+
+"""
+    call_operator(kernel, operators, index, args...)
+
+`kernel(operators[index], args...)`, compiled as a chain of comparisons against constant
+indices so that every branch calls a concrete function: no dynamic dispatch in the hot path.
+"""
+@generated function call_operator(kernel::K, operators::O, index::Int, args::Vararg{Any,N}) where {K,O<:Tuple,N}
+    body = :(throw(ArgumentError("operator index $index out of range")))
+    for k in length(O.parameters):-1:1
+        body = :(index == $k ? kernel(operators[$k], args...) : $body)
+    end
+    return body
+end
+
+# --- the tree walk ---------------------------------------------------------------------------
+
+"""
+    evaluate!(workspace, tree, data, operators) -> Vector
+
+Values of `tree` on the first `data.n_rows` entries of the returned vector, which is either a
+workspace buffer or a data column: read it, never write it.
+"""
+function evaluate!(workspace::Workspace{T}, tree::Node{T}, data::Dataset{T}, operators::OperatorSet) where {T}
+    return evaluate_node!(workspace, tree, data, operators, 1)
+end
+
+# Evaluating a node may use buffers `slot` and above; its result is in buffer `slot` (or a data
+# column). A binary node evaluates its left child in its own slot and the right one in the next.
+function evaluate_node!(workspace::Workspace{T}, node::Node{T}, data::Dataset{T},
+                        operators::OperatorSet, slot::Int)::Vector{T} where {T}
+    n = data.n_rows
+    if node.degree == 0
+        node.is_constant || return @inbounds data.columns[node.feature]
+        return fill_rows!(buffer!(workspace, slot), node.value, n)
+    elseif node.degree == 1
+        out = buffer!(workspace, slot)
+        child = node.left
+        if is_constant_leaf(child)
+            return fill_rows!(out, call_operator(apply_scalar, operators.unary, node.operator, child.value), n)
+        end
+        input = evaluate_node!(workspace, child, data, operators, slot)
+        return call_operator(map_unary!, operators.unary, node.operator, out, input, n)
+    else
+        out = buffer!(workspace, slot)
+        left, right = node.left, node.right
+        if is_constant_leaf(left) && is_constant_leaf(right)
+            value = call_operator(apply_scalar, operators.binary, node.operator, left.value, right.value)
+            return fill_rows!(out, value, n)
+        elseif is_constant_leaf(left)
+            right_values = evaluate_node!(workspace, right, data, operators, slot)
+            return call_operator(map_binary_constant_left!, operators.binary, node.operator,
+                                 out, left.value, right_values, n)
+        elseif is_constant_leaf(right)
+            left_values = evaluate_node!(workspace, left, data, operators, slot)
+            return call_operator(map_binary_constant_right!, operators.binary, node.operator,
+                                 out, left_values, right.value, n)
+        end
+        left_values = evaluate_node!(workspace, left, data, operators, slot)
+        right_values = evaluate_node!(workspace, right, data, operators, slot + 1)
+        return call_operator(map_binary!, operators.binary, node.operator, out, left_values, right_values, n)
+    end
+end

@@ -1,0 +1,130 @@
+# Fitting the constants of one equation: BFGS with finite-difference gradients and a
+# backtracking line search, or Nelder-Mead; both written here (standard library only).
+
+"""
+    optimize_constants!(member, data, workspace, options, rng, normalization) -> evaluations
+
+Improve the constants of `member.tree` to lower its loss, with `optimizer_nrestarts` extra
+starts from perturbed values. Keeps the result only when it is better. Returns the number of
+loss evaluations spent.
+"""
+function optimize_constants!(member, data::Dataset{T}, workspace::Workspace{T}, options::Options,
+                             rng::AbstractRNG, normalization::Float64) where {T}
+    nodes = constant_nodes(member.tree)
+    isempty(nodes) && return 0
+    initial = Float64[node.value for node in nodes]
+    evaluations = Ref(0)
+    function loss_at(values::Vector{Float64})
+        for (node, value) in zip(nodes, values)
+            node.value = T(value)
+        end
+        evaluations[] += 1
+        return evaluate_loss!(workspace, member.tree, data, options.operators)
+    end
+    minimize = options.optimizer_algorithm === :NelderMead ? nelder_mead : bfgs
+    best_values, best_loss = initial, member.loss
+    for restart in 0:options.optimizer_nrestarts
+        start = restart == 0 ? copy(initial) : initial .* (1 .+ 0.5 .* randn(rng, length(initial)))
+        values, loss = minimize(loss_at, start, options.optimizer_iterations)
+        if loss < best_loss
+            best_values, best_loss = values, loss
+        end
+    end
+    for (node, value) in zip(nodes, best_values)
+        node.value = T(value)
+    end
+    if best_loss < member.loss
+        set_loss!(member, best_loss, options, normalization)
+    end
+    return evaluations[]
+end
+
+function finite_difference_gradient(f::F, x::Vector{Float64}, fx::Float64) where {F}
+    gradient = similar(x)
+    for i in eachindex(x)
+        step = 1e-7 * max(1.0, abs(x[i]))
+        saved = x[i]
+        x[i] = saved + step
+        gradient[i] = (f(x) - fx) / step
+        x[i] = saved
+    end
+    return gradient
+end
+
+"""Minimise `f` from `x` by BFGS for at most `iterations` steps; returns (x, f(x))."""
+function bfgs(f::F, x::Vector{Float64}, iterations::Int) where {F}
+    n = length(x)
+    fx = f(x)
+    isfinite(fx) || return x, fx
+    inverse_hessian = Matrix{Float64}(I_matrix(n))
+    gradient = finite_difference_gradient(f, x, fx)
+    for _ in 1:iterations
+        all(isfinite, gradient) || break
+        direction = -(inverse_hessian * gradient)
+        slope = sum(direction .* gradient)
+        if slope >= 0  # not a descent direction: fall back to steepest descent
+            inverse_hessian = Matrix{Float64}(I_matrix(n))
+            direction = -gradient
+            slope = -sum(gradient .^ 2)
+        end
+        slope == 0 && break
+        step, x_new, f_new = 1.0, x, fx
+        for _ in 1:20  # backtracking (Armijo)
+            x_new = x .+ step .* direction
+            f_new = f(x_new)
+            f_new <= fx + 1e-4 * step * slope && break
+            step *= 0.5
+        end
+        f_new < fx || break
+        gradient_new = finite_difference_gradient(f, x_new, f_new)
+        s, y = x_new .- x, gradient_new .- gradient
+        sy = sum(s .* y)
+        if sy > 1e-12
+            Hy = inverse_hessian * y
+            inverse_hessian .+= ((sy + sum(y .* Hy)) / sy^2) .* (s * s') .- (Hy * s' .+ s * Hy') ./ sy
+        end
+        x, fx, gradient = x_new, f_new, gradient_new
+    end
+    f(x)  # leave the tree holding x's values
+    return x, fx
+end
+
+I_matrix(n::Int) = [i == j ? 1.0 : 0.0 for i in 1:n, j in 1:n]
+
+"""Minimise `f` from `x` by Nelder-Mead with about `iterations * (n + 1)` steps."""
+function nelder_mead(f::F, x::Vector{Float64}, iterations::Int) where {F}
+    n = length(x)
+    simplex = [copy(x) for _ in 1:(n + 1)]
+    for i in 1:n
+        simplex[i + 1][i] += x[i] == 0 ? 0.1 : 0.1 * x[i]
+    end
+    values = [f(point) for point in simplex]
+    for _ in 1:(iterations * (n + 1))
+        order = sortperm(values)
+        simplex, values = simplex[order], values[order]
+        centroid = sum(simplex[1:n]) ./ n
+        reflected = centroid .+ (centroid .- simplex[end])
+        f_reflected = f(reflected)
+        if f_reflected < values[1]
+            expanded = centroid .+ 2 .* (centroid .- simplex[end])
+            f_expanded = f(expanded)
+            simplex[end], values[end] = f_expanded < f_reflected ? (expanded, f_expanded) : (reflected, f_reflected)
+        elseif f_reflected < values[n]
+            simplex[end], values[end] = reflected, f_reflected
+        else
+            contracted = centroid .+ 0.5 .* (simplex[end] .- centroid)
+            f_contracted = f(contracted)
+            if f_contracted < values[end]
+                simplex[end], values[end] = contracted, f_contracted
+            else  # shrink towards the best point
+                for i in 2:(n + 1)
+                    simplex[i] = simplex[1] .+ 0.5 .* (simplex[i] .- simplex[1])
+                    values[i] = f(simplex[i])
+                end
+            end
+        end
+    end
+    best = argmin(values)
+    f(simplex[best])
+    return simplex[best], values[best]
+end

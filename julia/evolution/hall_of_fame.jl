@@ -1,0 +1,45 @@
+# The hall of fame: the best equation found at every complexity, and its Pareto front.
+
+"""
+    HallOfFame{T}(maxsize)
+
+`members[c]` is the lowest-loss equation of complexity `c` seen so far (when `exists[c]`).
+Losses here are always on the full data.
+"""
+mutable struct HallOfFame{T<:AbstractFloat}
+    members::Vector{PopMember{T}}
+    exists::Vector{Bool}
+end
+
+HallOfFame{T}(maxsize::Int) where {T} = HallOfFame{T}(Vector{PopMember{T}}(undef, maxsize), fill(false, maxsize))
+
+"""Offer a member; it is kept (as a copy) when it beats the current one of its complexity."""
+function offer!(hall_of_fame::HallOfFame, member::PopMember)
+    c = member.complexity
+    (1 <= c <= length(hall_of_fame.exists)) || return false
+    isfinite(member.loss) && has_finite_constants(member.tree) || return false
+    if !hall_of_fame.exists[c] || member.loss < hall_of_fame.members[c].loss
+        hall_of_fame.members[c] = copy_member(member)
+        hall_of_fame.exists[c] = true
+        return true
+    end
+    return false
+end
+
+"""Members on the Pareto front: each with strictly lower loss than every simpler one."""
+function pareto_front(hall_of_fame::HallOfFame{T}) where {T}
+    front = PopMember{T}[]
+    for c in eachindex(hall_of_fame.exists)
+        hall_of_fame.exists[c] || continue
+        member = hall_of_fame.members[c]
+        if isempty(front) || member.loss < front[end].loss
+            push!(front, member)
+        end
+    end
+    return front
+end
+
+function best_loss(hall_of_fame::HallOfFame)
+    front = pareto_front(hall_of_fame)  # (`minimum(...; init)` needs Julia 1.6)
+    return isempty(front) ? Inf : front[end].loss
+end

@@ -1,0 +1,66 @@
+# The mutation functions. Each takes a tree it may modify in place and returns the new tree.
+
+"""Scale one random constant by a random factor (larger while the temperature is high)."""
+function mutate_constant!(rng::AbstractRNG, tree::Node{T}, temperature::Float64, options::Options) where {T}
+    constants = constant_nodes(tree)
+    isempty(constants) && return tree
+    node = rand(rng, constants)
+    max_change = options.perturbation_factor * temperature + 1.1
+    factor = max_change^rand(rng)
+    rand(rng) < 0.5 && (factor = 1 / factor)
+    value = node.value * T(factor)
+    rand(rng) < 0.01 && (value = -value)  # occasionally flip the sign: scaling alone never can
+    node.value = value
+    return tree
+end
+
+"""Replace the operator of a random operator node by another of the same arity."""
+function mutate_operator!(rng::AbstractRNG, tree::Node, options::Options)
+    node = random_node_of_degree(rng, tree, (1, 2))
+    node === nothing && return tree
+    count = node.degree == 1 ? n_unary(options.operators) : n_binary(options.operators)
+    node.operator = rand(rng, 1:count)
+    return tree
+end
+
+"""Swap the two arguments of a random binary operator (matters for - / ^)."""
+function swap_operands!(rng::AbstractRNG, tree::Node, options::Options)
+    node = random_node_of_degree(rng, tree, (2,))
+    node === nothing && return tree
+    node.left, node.right = node.right, node.left
+    return tree
+end
+
+"""Grow the tree: half the time at a leaf (append), half the time above the root (prepend)."""
+function add_node!(rng::AbstractRNG, tree::Node, n_features::Int, options::Options)
+    if rand(rng) < 0.5
+        return append_random_operator!(rng, tree, options.operators, n_features)
+    end
+    return random_operator_over(rng, tree, options.operators, n_features)
+end
+
+"""Insert a random operator above a random node."""
+function insert_node!(rng::AbstractRNG, tree::Node, n_features::Int, options::Options)
+    node = random_node(rng, tree)
+    moved = copy_tree(node)
+    set_node!(node, random_operator_over(rng, moved, options.operators, n_features))
+    return tree
+end
+
+"""Remove a random operator, keeping one of its arguments in its place."""
+function delete_node!(rng::AbstractRNG, tree::Node, options::Options)
+    node = random_node_of_degree(rng, tree, (1, 2))
+    node === nothing && return tree
+    kept = node.degree == 2 && rand(rng) < 0.5 ? node.right : node.left
+    set_node!(node, kept)
+    return tree
+end
+
+"""Swap a random subtree of `a` with a random subtree of `b` (both are modified)."""
+function crossover_trees!(rng::AbstractRNG, a::Node{T}, b::Node{T}) where {T}
+    node_a, node_b = random_node(rng, a), random_node(rng, b)
+    saved = copy_tree(node_a)
+    set_node!(node_a, node_b === node_a ? saved : copy_tree(node_b))
+    set_node!(node_b, saved)
+    return a, b
+end

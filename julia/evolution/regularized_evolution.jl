@@ -1,0 +1,213 @@
+# One population's work for one iteration: cycles of regularized evolution (the offspring of a
+# tournament winner replaces the oldest member), then simplification and constant optimization.
+
+"""What one population reports back after an iteration (merged at the iteration barrier)."""
+struct PopulationReport{T<:AbstractFloat}
+    best_seen::HallOfFame{T}
+    complexity_counts::Vector{Float64}
+    evaluations::Float64
+end
+
+"""
+Everything a population step reads and nobody writes during an iteration: passed as plain
+data so the same named function can run on a thread or a Distributed worker.
+"""
+struct EvolutionContext{T<:AbstractFloat,O<:Options}
+    options::O
+    data::Dataset{T}
+    normalization::Float64
+    frequencies::ComplexityFrequencies
+    current_maxsize::Int
+    deadline::Float64          # time() after which to stop early; Inf when none
+    stop_requested::Threads.Atomic{Bool}
+end
+
+function satisfies_limits(tree::Node, context::EvolutionContext)
+    return node_count(tree) <= context.current_maxsize && tree_depth(tree) <= context.options.maxdepth
+end
+
+function mutation_weights_for(member::PopMember, context::EvolutionContext)
+    weights = collect(context.options.mutation_weights.values)
+    tree = member.tree
+    n_constants = count_constants(tree)
+    set(kind, value) = (weights[findfirst(==(kind), MUTATION_KINDS)] = value)
+    n_constants == 0 && set(:mutate_constant, 0.0)
+    if member.complexity >= context.current_maxsize
+        set(:add_node, 0.0); set(:insert_node, 0.0)
+    end
+    if tree.degree == 0
+        set(:mutate_operator, 0.0); set(:delete_node, 0.0); set(:simplify, 0.0)
+    end
+    random_node_of_degree_exists(tree, 2) || set(:swap_operands, 0.0)
+    context.options.should_optimize_constants && n_constants > 0 || set(:optimize, 0.0)
+    return weights
+end
+
+random_node_of_degree_exists(tree::Node, degree::Int) = any(node -> node.degree == degree, collect_nodes(tree))
+
+function sample_weighted(rng::AbstractRNG, weights::Vector{Float64})
+    total = sum(weights)
+    total > 0 || return 0
+    threshold = rand(rng) * total
+    cumulative = 0.0
+    for (i, w) in enumerate(weights)
+        cumulative += w
+        threshold < cumulative && return i
+    end
+    return findlast(>(0), weights)
+end
+
+function apply_mutation!(rng, kind::Symbol, tree::Node, temperature::Float64, context::EvolutionContext)
+    options, n_features = context.options, context.data.n_features
+    kind === :mutate_constant && return mutate_constant!(rng, tree, temperature, options)
+    kind === :mutate_operator && return mutate_operator!(rng, tree, options)
+    kind === :swap_operands && return swap_operands!(rng, tree, options)
+    kind === :add_node && return add_node!(rng, tree, n_features, options)
+    kind === :insert_node && return insert_node!(rng, tree, n_features, options)
+    kind === :delete_node && return delete_node!(rng, tree, options)
+    kind === :randomize &&
+        return random_tree(rng, typeof(tree.value), rand(rng, 0:max(0, context.current_maxsize ÷ 2 - 1)),
+                           options.operators, n_features)
+    return tree
+end
+
+"""
+    mutated_offspring(population, parent, temperature, context, workspace) -> (member, evaluations)
+
+A mutated copy of `parent`, or an unchanged copy when the mutation fails the size limits,
+gives a non-finite loss, or is refused by annealing / the frequency rule.
+"""
+function mutated_offspring(population::Population{T}, parent::PopMember{T}, temperature::Float64,
+                           context::EvolutionContext, workspace::Workspace{T}) where {T}
+    rng, options = population.rng, context.options
+    weights = mutation_weights_for(parent, context)
+    choice = sample_weighted(rng, weights)
+    kind = choice == 0 ? :do_nothing : MUTATION_KINDS[choice]
+    offspring = copy_member(parent)
+    offspring.birth = next_birth!(population)
+    kind === :do_nothing && return offspring, 0.0
+    if kind === :simplify
+        offspring.tree = simplify_tree(offspring.tree, options.operators)
+        set_loss!(offspring, evaluate_loss!(workspace, offspring.tree, context.data, options.operators),
+                  options, context.normalization)
+        return offspring, 1.0
+    elseif kind === :optimize
+        evaluations = optimize_constants!(offspring, context.data, workspace, options, rng, context.normalization)
+        return offspring, Float64(evaluations)
+    end
+    tree = nothing
+    for _ in 1:10
+        candidate = apply_mutation!(rng, kind, copy_tree(parent.tree), temperature, context)
+        if satisfies_limits(candidate, context)
+            tree = candidate
+            break
+        end
+    end
+    tree === nothing && return offspring, 0.0
+    loss = evaluate_loss!(workspace, tree, context.data, options.operators)
+    isfinite(loss) || return offspring, 1.0
+    candidate = PopMember(tree, loss, offspring.birth, options, context.normalization)
+    accept_probability = 1.0
+    if options.annealing
+        delta = candidate.cost - parent.cost
+        accept_probability = exp(-delta / (max(temperature, 1e-12) * options.alpha))
+    end
+    if options.use_frequency
+        old_frequency = frequency_of(context.frequencies, parent.complexity)
+        new_frequency = frequency_of(context.frequencies, candidate.complexity)
+        accept_probability *= old_frequency / new_frequency
+    end
+    accept_probability < rand(rng) && return offspring, 1.0
+    return candidate, 1.0
+end
+
+"""Two offspring by crossover of two tournament winners (copies of the parents when too big)."""
+function crossover_offspring(population::Population{T}, mother::PopMember{T}, father::PopMember{T},
+                             context::EvolutionContext, workspace::Workspace{T}) where {T}
+    rng, options = population.rng, context.options
+    for _ in 1:10
+        a, b = crossover_trees!(rng, copy_tree(mother.tree), copy_tree(father.tree))
+        satisfies_limits(a, context) && satisfies_limits(b, context) || continue
+        loss_a = evaluate_loss!(workspace, a, context.data, options.operators)
+        loss_b = evaluate_loss!(workspace, b, context.data, options.operators)
+        children = (PopMember(a, loss_a, next_birth!(population), options, context.normalization),
+                    PopMember(b, loss_b, next_birth!(population), options, context.normalization))
+        return children, 2.0
+    end
+    fallback = (copy_member(mother), copy_member(father))
+    fallback[1].birth = next_birth!(population); fallback[2].birth = next_birth!(population)
+    return fallback, 0.0
+end
+
+function replace_oldest!(population::Population, offspring::PopMember, report_counts::Vector{Float64},
+                         best_seen::HallOfFame)
+    population.members[oldest_index(population)] = offspring
+    c = offspring.complexity
+    1 <= c <= length(report_counts) && (report_counts[c] += 1)
+    offer!(best_seen, offspring)
+    return nothing
+end
+
+out_of_time(context::EvolutionContext) =
+    context.stop_requested[] || (!context.options.deterministic && time() > context.deadline)
+
+"""
+    evolve_population!(population, context, workspace) -> PopulationReport
+
+`ncycles_per_iteration` cycles of regularized evolution with a temperature falling from 1 to 0,
+then simplification and constant optimization of the members.
+"""
+function evolve_population!(population::Population{T}, context::EvolutionContext{T},
+                            workspace::Workspace{T}) where {T}
+    options = context.options
+    best_seen = HallOfFame{T}(options.maxsize)
+    counts = zeros(options.maxsize)
+    evaluations = 0.0
+    rounds_per_cycle = cld(options.population_size, options.tournament_selection_n)
+    n_cycles = options.ncycles_per_iteration
+    for cycle in 1:n_cycles
+        out_of_time(context) && break
+        temperature = n_cycles == 1 ? 1.0 : 1.0 - (cycle - 1) / (n_cycles - 1)
+        for _ in 1:rounds_per_cycle
+            if rand(population.rng) < options.crossover_probability
+                mother = tournament_winner(population, context.frequencies, options)
+                father = tournament_winner(population, context.frequencies, options)
+                children, spent = crossover_offspring(population, mother, father, context, workspace)
+                evaluations += spent
+                for child in children
+                    replace_oldest!(population, child, counts, best_seen)
+                end
+            else
+                parent = tournament_winner(population, context.frequencies, options)
+                child, spent = mutated_offspring(population, parent, temperature, context, workspace)
+                evaluations += spent
+                replace_oldest!(population, child, counts, best_seen)
+            end
+        end
+    end
+    evaluations += simplify_and_optimize!(population, context, workspace, best_seen)
+    return PopulationReport{T}(best_seen, counts, evaluations)
+end
+
+function simplify_and_optimize!(population::Population{T}, context::EvolutionContext{T},
+                                workspace::Workspace{T}, best_seen::HallOfFame{T}) where {T}
+    options = context.options
+    evaluations = 0.0
+    for member in population.members
+        if options.should_simplify
+            simplified = simplify_tree(member.tree, options.operators)
+            if node_count(simplified) != member.complexity || simplified !== member.tree
+                member.tree = simplified
+                set_loss!(member, evaluate_loss!(workspace, member.tree, context.data, options.operators),
+                          options, context.normalization)
+                evaluations += 1
+            end
+        end
+        if options.should_optimize_constants && rand(population.rng) < options.optimize_probability
+            evaluations += optimize_constants!(member, context.data, workspace, options,
+                                               population.rng, context.normalization)
+        end
+        offer!(best_seen, member)
+    end
+    return evaluations
+end

@@ -1,0 +1,139 @@
+# The engine's side of docs/protocol.md: read a run folder, run the search, rewrite
+# hall_of_fame.csv atomically after every iteration and print `pysr_lite:` lines on stdout.
+
+const PROTOCOL_VERSION = 1
+const DATA_KEYS = ("protocol_version", "n_rows", "n_features", "has_weights", "variable_names")
+
+"""Raised for a run folder whose options or data break the protocol (exit code 2)."""
+struct InvalidRunError <: Exception
+    message::String
+end
+Base.showerror(io::IO, e::InvalidRunError) = print(io, e.message)
+
+function required(settings::Dict{String,Any}, key::String, ::Type{V}) where {V}
+    haskey(settings, key) || throw(InvalidRunError("options.toml lacks \"$key\""))
+    value = settings[key]
+    value isa V || throw(InvalidRunError("options.toml: \"$key\" must be a $V, got $(repr(value))"))
+    return value
+end
+
+"""Memory-map a little-endian column-major `n_rows × n_columns` file of `T`."""
+function map_binary_matrix(path::AbstractString, ::Type{T}, n_rows::Int, n_columns::Int) where {T}
+    isfile(path) || throw(InvalidRunError("missing data file $path"))
+    expected = n_rows * n_columns * sizeof(T)
+    actual = filesize(path)
+    actual == expected || throw(InvalidRunError(
+        "$path has $actual bytes; $n_rows x $n_columns values of Float$(8 * sizeof(T)) need $expected"))
+    matrix = open(io -> Mmap.mmap(io, Matrix{T}, (n_rows, n_columns)), path, "r")
+    ENDIAN_BOM == 0x04030201 || (matrix = ltoh.(matrix))  # big-endian host: convert once
+    return matrix
+end
+
+# Columns that alias the mapped matrix: no copy of the data is made.
+column_views(matrix::Matrix{T}) where {T} =
+    [unsafe_wrap(Array, pointer(matrix, (j - 1) * size(matrix, 1) + 1), size(matrix, 1)) for j in 1:size(matrix, 2)]
+
+"""
+    load_run(run_folder) -> (options, data)
+
+Read `options.toml` and memory-map `X.bin`, `y.bin` (and `weights.bin`) of a run folder.
+"""
+function load_run(run_folder::AbstractString)
+    settings = read_options_file(joinpath(run_folder, "options.toml"))
+    version = required(settings, "protocol_version", Int)
+    version == PROTOCOL_VERSION || throw(InvalidRunError("protocol version $version, engine speaks $PROTOCOL_VERSION"))
+    n_rows = required(settings, "n_rows", Int)
+    n_features = required(settings, "n_features", Int)
+    has_weights = required(settings, "has_weights", Bool)
+    names = required(settings, "variable_names", Vector{String})
+    n_rows >= 1 && n_features >= 1 || throw(InvalidRunError("n_rows and n_features must be positive"))
+    length(names) == n_features || throw(InvalidRunError("$(length(names)) variable names for $n_features features"))
+    search_settings = Dict(Symbol(key) => value for (key, value) in settings if !(key in DATA_KEYS))
+    options = try
+        Options(; search_settings...)
+    catch error
+        error isa Union{ArgumentError,InexactError,MethodError} || rethrow()
+        throw(InvalidRunError(sprint(showerror, error)))
+    end
+    T = options.precision == 32 ? Float32 : Float64
+    X = map_binary_matrix(joinpath(run_folder, "X.bin"), T, n_rows, n_features)
+    y = map_binary_matrix(joinpath(run_folder, "y.bin"), T, n_rows, 1)
+    weights = has_weights ? map_binary_matrix(joinpath(run_folder, "weights.bin"), T, n_rows, 1) : ones(T, n_rows, 1)
+    storage = Any[X, y, weights]
+    data = Dataset{T}(column_views(X), column_views(y)[1], column_views(weights)[1], has_weights,
+                      sum(Float64, weights), n_rows, n_features, names, storage)
+    try
+        validate_dataset(data)
+    catch error
+        error isa ArgumentError || rethrow()
+        throw(InvalidRunError(error.msg))
+    end
+    return options, data
+end
+
+"""Write the Pareto front as CSV to `path` atomically (write a temporary file, then rename)."""
+function write_hall_of_fame(path::AbstractString, state::SearchState, options::Options, names::Vector{String})
+    temporary = path * ".tmp"
+    open(temporary, "w") do io
+        println(io, "complexity,loss,equation")
+        for member in pareto_front(state.hall_of_fame)
+            println(io, member.complexity, ",", member.loss, ",\"",
+                    equation_string(member.tree, options.operators, names), "\"")
+        end
+    end
+    mv(temporary, path; force=true)
+    return path
+end
+
+format_number(x::Real) = @sprintf("%.6g", x)
+
+function protocol_line(kind::AbstractString, pairs...)
+    println(stdout, "pysr_lite:", kind, " ", join(("$key=$value" for (key, value) in pairs), " "))
+    flush(stdout)
+end
+
+function progress_line(state::SearchState, options::Options)
+    protocol_line("progress", "iteration" => state.iterations, "niterations" => options.niterations,
+                  "evals" => format_number(state.evaluations),
+                  "evals_per_second" => format_number(evaluations_per_second(state)),
+                  "seconds" => format_number(state.seconds),
+                  "best_loss" => format_number(best_loss(state.hall_of_fame)),
+                  "front_size" => length(pareto_front(state.hall_of_fame)))
+end
+
+"""
+    main(arguments) -> exit code
+
+Entry point of the engine process: `arguments == [run_folder]`. Returns 0 when the search ran
+(also after a timeout or Ctrl-C), 2 for an invalid run folder.
+"""
+function main(arguments::Vector{String})::Int
+    # Ctrl-C must reach the search as an InterruptException so it can write the last front.
+    ccall(:jl_exit_on_sigint, Cvoid, (Cint,), 0)
+    if length(arguments) != 1
+        protocol_line("error", "message" => "usage: julia -e 'using PySRLite; exit(PySRLite.main(ARGS))' RUN_FOLDER")
+        return 2
+    end
+    run_folder = arguments[1]
+    options, data = try
+        load_run(run_folder)
+    catch error
+        error isa Union{InvalidRunError,OptionsFileError,SystemError} || rethrow()
+        println(stdout, "pysr_lite:error ", replace(sprint(showerror, error), '\n' => ' '))
+        flush(stdout)
+        return 2
+    end
+    protocol_line("start", "n_rows" => data.n_rows, "n_features" => data.n_features,
+                  "threads" => Threads.nthreads(), "populations" => options.populations,
+                  "precision" => options.precision)
+    csv_path = joinpath(run_folder, "hall_of_fame.csv")
+    state = equation_search(data, options; on_iteration = state -> begin
+        write_hall_of_fame(csv_path, state, options, data.variable_names)
+        progress_line(state, options)
+    end)
+    protocol_line("done", "reason" => state.stop_reason, "iterations" => state.iterations,
+                  "evals" => format_number(state.evaluations),
+                  "evals_per_second" => format_number(evaluations_per_second(state)),
+                  "seconds" => format_number(state.seconds))
+    return 0
+end

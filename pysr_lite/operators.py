@@ -1,0 +1,183 @@
+"""The operators the frontend knows: one table, shared by the parser, sympy and numpy exports.
+
+Each entry says how the operator is written (arity, infix or call), how to build it in sympy and
+how to compute it with numpy. The numpy side copies the engine's domain rules (docs/protocol.md):
+outside the real domain the result is NaN, never a warning or an exception.
+
+>>> BINARY_OPERATORS["^"].numpy(np.array([-8.0]), np.array([0.5]))
+array([nan])
+>>> canonical_operator_name("pow", 2)
+'^'
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from typing import Callable
+
+import numpy as np
+import sympy
+
+
+@dataclass(frozen=True)
+class Operator:
+    """One operator of the protocol's table.
+
+    ``sympy`` builds the expression from sympy arguments; ``numpy`` computes it element-wise on
+    arrays of equal shape, returning NaN where the engine would (without numpy warnings).
+    """
+
+    name: str
+    arity: int
+    infix: bool
+    sympy: Callable[..., sympy.Expr]
+    numpy: Callable[..., np.ndarray]
+    description: str
+
+
+def _as_float(values) -> np.ndarray:
+    # Integer arrays would make 1/x or 2^-1 integer arithmetic (or an exception); the engine is float.
+    values = np.asarray(values)
+    return values if np.issubdtype(values.dtype, np.floating) else values.astype(np.float64)
+
+
+def _quiet(function: Callable[..., np.ndarray]) -> Callable[..., np.ndarray]:
+    """Run ``function`` on float arrays with numpy's warnings off: NaN/Inf are answers here."""
+
+    @functools.wraps(function)
+    def quiet_function(*arguments) -> np.ndarray:
+        with np.errstate(all="ignore"):
+            return function(*(_as_float(argument) for argument in arguments))
+
+    return quiet_function
+
+
+def _defined_where(
+    domain: Callable[[np.ndarray], np.ndarray], function: Callable[[np.ndarray], np.ndarray]
+) -> Callable[[np.ndarray], np.ndarray]:
+    """``function(x)`` where ``domain(x)`` holds, NaN elsewhere (the engine's "safe_" functions).
+
+    The engine also gives NaN at points like log(0) or atanh(1), where numpy would give -Inf/Inf:
+    the mask is explicit so both sides agree exactly.
+    """
+
+    def restricted(x: np.ndarray) -> np.ndarray:
+        return np.where(domain(x), function(x), np.nan)
+
+    return restricted
+
+
+def _power(base: np.ndarray, exponent: np.ndarray) -> np.ndarray:
+    # Engine rule: NaN for a negative base with a non-integer exponent, and for 0 to a negative
+    # power. numpy would give Inf for the latter, and Inf for (-2)^Inf, so both are masked here.
+    result = np.power(base, exponent)
+    integer_exponent = np.isfinite(exponent) & (exponent == np.trunc(exponent))
+    undefined = ((base < 0) & ~integer_exponent) | ((base == 0) & (exponent < 0))
+    return np.where(undefined, np.nan, result)
+
+
+def _relu(x: np.ndarray) -> np.ndarray:
+    # Written as the engine's `x > 0 ? x : 0`, which also maps NaN to 0 (np.maximum would keep NaN).
+    return np.where(x > 0, x, np.zeros_like(x))
+
+
+def _binary(name, infix, sympy_function, numpy_function, description) -> Operator:
+    return Operator(name, 2, infix, sympy_function, _quiet(numpy_function), description)
+
+
+def _unary(name, sympy_function, numpy_function, description) -> Operator:
+    return Operator(name, 1, False, sympy_function, _quiet(numpy_function), description)
+
+
+BINARY_OPERATORS: dict[str, Operator] = {
+    operator.name: operator
+    for operator in [
+        _binary("+", True, lambda a, b: a + b, np.add, "addition"),
+        _binary("-", True, lambda a, b: a - b, np.subtract, "subtraction"),
+        _binary("*", True, lambda a, b: a * b, np.multiply, "multiplication"),
+        _binary("/", True, lambda a, b: a / b, np.divide, "division (by zero gives Inf)"),
+        _binary("^", True, sympy.Pow, _power, "power, NaN for (-x)^non-integer and 0^negative"),
+        _binary("max", False, sympy.Max, np.maximum, "larger of two values"),
+        _binary("min", False, sympy.Min, np.minimum, "smaller of two values"),
+    ]
+}
+
+# Domain-restricted numpy versions, mirroring the engine's safe_* functions.
+_sqrt = _defined_where(lambda x: x >= 0, np.sqrt)
+_log = _defined_where(lambda x: x > 0, np.log)
+_log2 = _defined_where(lambda x: x > 0, np.log2)
+_log10 = _defined_where(lambda x: x > 0, np.log10)
+_log1p = _defined_where(lambda x: x > -1, np.log1p)
+_asin = _defined_where(lambda x: np.abs(x) <= 1, np.arcsin)
+_acos = _defined_where(lambda x: np.abs(x) <= 1, np.arccos)
+_acosh = _defined_where(lambda x: x >= 1, np.arccosh)
+_atanh = _defined_where(lambda x: np.abs(x) < 1, np.arctanh)
+
+# relu is sympy.Max(x, 0) rather than a Piecewise: it is the same object the `max` operator builds,
+# so relu(x) and max(x, 0) simplify alike, it needs no real-valued assumption on the symbols, and it
+# prints compactly (\max\left(0, x\right)) in LaTeX.
+UNARY_OPERATORS: dict[str, Operator] = {
+    operator.name: operator
+    for operator in [
+        _unary("neg", lambda x: -x, np.negative, "negation, -x"),
+        _unary("square", lambda x: x**2, np.square, "x^2"),
+        _unary("cube", lambda x: x**3, lambda x: np.power(x, 3), "x^3"),
+        _unary("inv", lambda x: 1 / x, lambda x: np.divide(1.0, x), "1/x (Inf at 0)"),
+        _unary("abs", sympy.Abs, np.abs, "absolute value |x|"),
+        _unary("sign", sympy.sign, np.sign, "sign of x: -1, 0 or 1"),
+        _unary("relu", lambda x: sympy.Max(x, 0), _relu, "max(x, 0)"),
+        _unary("sqrt", sympy.sqrt, _sqrt, "square root, NaN for x < 0"),
+        _unary("exp", sympy.exp, np.exp, "e^x"),
+        _unary("log", sympy.log, _log, "natural logarithm, NaN for x <= 0"),
+        _unary("log2", lambda x: sympy.log(x, 2), _log2, "base-2 logarithm, NaN for x <= 0"),
+        _unary("log10", lambda x: sympy.log(x, 10), _log10, "base-10 logarithm, NaN for x <= 0"),
+        _unary("log1p", lambda x: sympy.log(1 + x), _log1p, "log(1 + x), NaN for x <= -1"),
+        _unary("sin", sympy.sin, np.sin, "sine"),
+        _unary("cos", sympy.cos, np.cos, "cosine"),
+        _unary("tan", sympy.tan, np.tan, "tangent"),
+        _unary("sinh", sympy.sinh, np.sinh, "hyperbolic sine"),
+        _unary("cosh", sympy.cosh, np.cosh, "hyperbolic cosine"),
+        _unary("tanh", sympy.tanh, np.tanh, "hyperbolic tangent"),
+        _unary("asin", sympy.asin, _asin, "inverse sine, NaN for |x| > 1"),
+        _unary("acos", sympy.acos, _acos, "inverse cosine, NaN for |x| > 1"),
+        _unary("atan", sympy.atan, np.arctan, "inverse tangent"),
+        _unary("asinh", sympy.asinh, np.arcsinh, "inverse hyperbolic sine"),
+        _unary("acosh", sympy.acosh, _acosh, "inverse hyperbolic cosine, NaN for x < 1"),
+        _unary("atanh", sympy.atanh, _atanh, "inverse hyperbolic tangent, NaN for |x| >= 1"),
+    ]
+}
+
+# PySR's names for the infix operators; every other PySR name is already canonical.
+ALIASES: dict[str, str] = {"plus": "+", "sub": "-", "mult": "*", "div": "/", "pow": "^"}
+
+_OPERATORS_BY_ARITY = {1: UNARY_OPERATORS, 2: BINARY_OPERATORS}
+_ARITY_NAMES = {1: "unary", 2: "binary"}
+
+
+def canonical_operator_name(name: str, arity: int) -> str:
+    """The protocol's name for operator ``name`` taking ``arity`` arguments.
+
+    Surrounding spaces are ignored and PySR aliases are resolved. Raises ValueError naming the
+    operator and listing the known ones of that arity.
+
+    >>> canonical_operator_name(" mult ", 2)
+    '*'
+    >>> canonical_operator_name("coss", 1)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    ValueError: unknown unary operator 'coss'; known: abs, acos, ...
+    """
+    if arity not in _OPERATORS_BY_ARITY:
+        raise ValueError(f"operators take 1 or 2 arguments, not {arity} (operator {name!r})")
+    stripped = name.strip() if isinstance(name, str) else name
+    canonical = ALIASES.get(stripped, stripped)
+    operators = _OPERATORS_BY_ARITY[arity]
+    if canonical in operators:
+        return canonical
+    known = ", ".join(sorted(operators))
+    message = f"unknown {_ARITY_NAMES[arity]} operator {name!r}; known: {known}"
+    other_arity = 3 - arity
+    if canonical in _OPERATORS_BY_ARITY[other_arity]:
+        message += f" ({canonical!r} is a {_ARITY_NAMES[other_arity]} operator)"
+    raise ValueError(message)

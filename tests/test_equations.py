@@ -1,0 +1,325 @@
+"""Equation text -> tree -> sympy / numpy / LaTeX, read like examples of use."""
+
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+import sympy
+
+from pysr_lite.equations import (
+    MAX_DEPTH,
+    Call,
+    EquationSyntaxError,
+    Number,
+    Variable,
+    node_count,
+    parse_equation,
+    to_numpy,
+    to_sympy,
+)
+from pysr_lite.export.latex import to_latex
+from pysr_lite.operators import (
+    ALIASES,
+    BINARY_OPERATORS,
+    UNARY_OPERATORS,
+    canonical_operator_name,
+)
+
+NAMES = ["x0", "x1"]
+x0, x1 = sympy.symbols("x0 x1")
+
+
+def same(a: sympy.Expr, b: sympy.Expr) -> bool:
+    return sympy.simplify(a - b) == 0
+
+
+# --- engine text ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("((x0 * x0) + cos(x1))", x0**2 + sympy.cos(x1)),
+        ("(x0 * 2.0001)", 2.0001 * x0),
+        ("max(x0, -2.5)", sympy.Max(x0, -2.5)),
+        ("((x0 - 1.0e-5) / -3.2e10)", (x0 - 1.0e-5) / -3.2e10),
+        ("(exp(x1) ^ 3.0)", sympy.exp(x1) ** 3),
+        ("square(sin(x0))", sympy.sin(x0) ** 2),
+        ("log10(abs(x1))", sympy.log(sympy.Abs(x1), 10)),
+        ("x0", x0),
+        ("2.5", sympy.Float(2.5)),
+    ],
+)
+def test_engine_text_becomes_the_same_sympy_expression(text, expected):
+    assert same(to_sympy(text, NAMES), expected)
+
+
+def test_engine_negative_constant_as_base_stays_one_number():
+    # The engine prints the constant -2.5 raised to x0 as "(-2.5 ^ x0)".
+    equation = parse_equation("(-2.5 ^ x0)", NAMES)
+    assert equation == Call("^", (Number(-2.5), Variable(0, "x0")))
+
+
+def test_whole_number_constants_become_sympy_integers():
+    assert to_sympy("(x0 ^ 2.0)", NAMES) == x0**2
+    assert to_sympy("(3.0 * x1)", NAMES) == 3 * x1
+
+
+def test_node_count_counts_every_operator_variable_and_constant():
+    assert node_count(parse_equation("((x0 * x0) + cos(x1))", NAMES)) == 6
+    assert node_count(parse_equation("x0", NAMES)) == 1
+    assert node_count(parse_equation("max(x0, -2.5)", NAMES)) == 3  # -2.5 is one constant
+
+
+# --- human infix ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("x0 + 2*x1^2", x0 + 2 * x1**2),
+        ("x0 - x1 - 1", (x0 - x1) - 1),
+        ("x0 / x1 / 2", (x0 / x1) / 2),
+        ("x0 ^ x1 ^ 2", x0 ** (x1**2)),  # right-associative
+        ("x0 ** 2", x0**2),
+        ("-x0^2", -(x0**2)),
+        ("- 2^2", sympy.Integer(-4)),
+        ("-(2)^2", sympy.Integer(-4)),
+        ("-2^2", sympy.Integer(4)),  # a minus against a number is part of it, as in engine text
+        ("2^-x0", 2 ** (-x0)),
+        ("-x0 * x1", (-x0) * x1),
+        ("(x0 + x1) * 3", (x0 + x1) * 3),
+        ("  cos( x0 )+sin(x1) ", sympy.cos(x0) + sympy.sin(x1)),
+        ("pow(x0, 3) + plus(x1, mult(2, x0))", x0**3 + x1 + 2 * x0),
+        ("--x0", x0),
+    ],
+)
+def test_human_infix_follows_ordinary_precedence(text, expected):
+    assert same(to_sympy(text, NAMES), expected)
+
+
+def test_unary_minus_on_a_number_folds_into_the_number():
+    assert parse_equation("-(3)", NAMES) == Number(-3.0)
+    assert parse_equation("- x0", NAMES) == Call("neg", (Variable(0, "x0"),))
+
+
+def test_custom_symbols_replace_the_default_ones():
+    a, b = sympy.symbols("a b", positive=True)
+    assert to_sympy("x0 * x1", NAMES, symbols=[a, b]) == a * b
+
+
+# --- numpy ---------------------------------------------------------------------------------------
+
+AGREEING_EQUATIONS = [
+    "((x0 * x0) + cos(x1))",
+    "x0 + 2*x1^2 - 3.5",
+    "sqrt(x0) * log(x1) / (1 + exp(-x0))",
+    "max(x0, x1) - min(x0, 0.5) + relu(x1 - 1) + abs(x0 - x1) + sign(x0 - 1)",
+    "tanh(x0) + atan(x1) + asinh(x0) + log2(x1) + log10(x0) + log1p(x1)",
+    "inv(x0) + cube(x1) + square(x0) + neg(x1) + sinh(x1) + cosh(x0) + tan(x1 / 10)",
+    "x0 ^ 1.5 + asin(x0 / 10) + acos(x1 / 10) + acosh(1 + x1) + atanh(x0 / 10)",
+]
+
+
+@pytest.mark.parametrize("text", AGREEING_EQUATIONS)
+def test_numpy_function_agrees_with_the_sympy_expression(text):
+    X = np.random.default_rng(0).uniform(0.1, 3.0, size=(25, 2))
+    expression = to_sympy(text, NAMES)
+    expected = [float(expression.subs({x0: row[0], x1: row[1]}).evalf()) for row in X]
+    np.testing.assert_allclose(to_numpy(text, NAMES)(X), expected, rtol=1e-10)
+
+
+def test_every_operator_agrees_with_sympy_inside_its_domain():
+    point = {name: 0.5 for name in UNARY_OPERATORS} | {"acosh": 1.5}
+    for name, operator in UNARY_OPERATORS.items():
+        value = float(operator.sympy(sympy.Float(point[name])).evalf())
+        assert operator.numpy(np.array([point[name]]))[0] == pytest.approx(value), name
+    for name, operator in BINARY_OPERATORS.items():
+        value = float(operator.sympy(sympy.Float(0.7), sympy.Float(1.3)).evalf())
+        assert operator.numpy(np.array([0.7]), np.array([1.3]))[0] == pytest.approx(value), name
+
+
+def test_constants_broadcast_to_one_value_per_row():
+    X = np.zeros((4, 2))
+    np.testing.assert_array_equal(to_numpy("2.5", NAMES)(X), np.full(4, 2.5))
+    np.testing.assert_array_equal(to_numpy("x0 * 0 + -3", NAMES)(X), np.full(4, -3.0))
+
+
+def test_numpy_reads_a_dataframe_by_column_name():
+    frame = pd.DataFrame({"x1": [1.0, 2.0], "x0": [10.0, 20.0]})
+    np.testing.assert_array_equal(to_numpy("x0 - x1", NAMES)(frame), [9.0, 18.0])
+
+
+def test_numpy_keeps_float32_and_returns_a_copy():
+    X = np.ones((3, 2), dtype=np.float32)
+    result = to_numpy("x0", NAMES)(X)
+    assert result.dtype == np.float32
+    result[0] = 99
+    assert X[0, 0] == 1
+
+
+def test_numpy_rejects_x_of_the_wrong_shape():
+    with pytest.raises(ValueError, match=r"shape \(n_rows, 2\)"):
+        to_numpy("x0", NAMES)(np.zeros(3))
+
+
+@pytest.mark.parametrize(
+    "text, x, expected",
+    [
+        ("log(x0)", -1.0, np.nan),
+        ("log(x0)", 0.0, np.nan),  # the engine's log is NaN at 0 too, not -Inf
+        ("log2(x0)", -2.0, np.nan),
+        ("log10(x0)", 0.0, np.nan),
+        ("log1p(x0)", -1.0, np.nan),
+        ("sqrt(x0)", -4.0, np.nan),
+        ("asin(x0)", 1.5, np.nan),
+        ("acos(x0)", -1.5, np.nan),
+        ("acosh(x0)", 0.5, np.nan),
+        ("atanh(x0)", 1.0, np.nan),
+        ("x0 ^ 0.5", -8.0, np.nan),  # negative base, non-integer exponent
+        ("x0 ^ -1", 0.0, np.nan),  # 0 to a negative power
+        ("x0 ^ 3", -2.0, -8.0),  # negative base, integer exponent is fine
+        ("x0 / 0", 1.0, np.inf),  # division by zero is Inf, as in the engine
+        ("inv(x0)", 0.0, np.inf),
+        ("relu(x0)", -3.0, 0.0),
+        ("relu(x0 / 0 * 0)", 1.0, 0.0),  # relu(NaN) is 0 in the engine (x > 0 ? x : 0)
+    ],
+)
+def test_values_outside_the_domain_are_nan_without_warnings(text, x, expected):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        result = to_numpy(text, ["x0"])(np.array([[x]]))
+    np.testing.assert_array_equal(result, [expected])
+
+
+# --- operator names ------------------------------------------------------------------------------
+
+
+def test_pysr_aliases_resolve_to_canonical_names():
+    assert {alias: canonical_operator_name(alias, 2) for alias in ALIASES} == {
+        "plus": "+", "sub": "-", "mult": "*", "div": "/", "pow": "^",
+    }
+    assert canonical_operator_name(" cos ", 1) == "cos"
+    assert canonical_operator_name("square", 1) == "square"
+
+
+def test_unknown_operator_error_names_it_and_lists_the_known_ones():
+    with pytest.raises(ValueError, match=r"unknown unary operator 'coss'; known: abs, acos, "):
+        canonical_operator_name("coss", 1)
+
+
+def test_operator_with_the_wrong_arity_is_an_error():
+    with pytest.raises(ValueError, match=r"unknown binary operator 'cos'.*is a unary operator"):
+        canonical_operator_name("cos", 2)
+    with pytest.raises(EquationSyntaxError, match="unknown unary operator 'max'"):
+        parse_equation("max(x0)", NAMES)
+
+
+def test_table_marks_only_arithmetic_as_infix():
+    assert {name for name, operator in BINARY_OPERATORS.items() if operator.infix} == set("+-*/^")
+    assert not any(operator.infix for operator in UNARY_OPERATORS.values())
+
+
+# --- LaTeX ---------------------------------------------------------------------------------------
+
+
+def test_latex_rounds_float_constants_to_significant_digits():
+    expression = to_sympy("(3.14159265 * cos(x0)) + 0.000123456", ["x0"])
+    assert to_latex(expression) == r"3.14 \cos{\left(x_{0} \right)} + 0.000123"
+    assert to_latex(expression, precision=5) == r"3.1416 \cos{\left(x_{0} \right)} + 0.00012346"
+
+
+def test_latex_leaves_exact_numbers_alone():
+    assert to_latex(to_sympy("x0 ^ 2.0 / 3", ["x0"])) == r"\frac{x_{0}^{2}}{3}"
+
+
+# --- bad and hostile text ------------------------------------------------------------------------
+
+
+def test_unknown_variable_error_names_it():
+    with pytest.raises(EquationSyntaxError, match=r"unknown name 'x2'; variables are: x0, x1 at column 6"):
+        parse_equation("x0 + x2", NAMES)
+
+
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("", "empty equation"),
+        ("x0 +", "found the end"),
+        ("(x0 + x1", r"'\(' is never closed at column 1"),
+        ("x0)", r"unmatched '\)'"),
+        ("x0 x1", "expected an operator"),
+        ("2x0", "expected an operator"),
+        ("cos(x0, x1)", "unknown binary operator 'cos'"),
+        ("max(x0, x1, x0)", "too many arguments for 'max'"),
+        ("cos()", "found '\\)'"),
+        ("cos", "must be called"),
+        ("x0(2)", "is a variable, not a function"),
+        ("Inf * x0", "non-finite constant 'Inf'"),
+        ("nan", "non-finite constant 'nan'"),
+        ("1e999", "too large"),
+    ],
+)
+def test_malformed_text_says_what_is_wrong(text, message):
+    with pytest.raises(EquationSyntaxError, match=message):
+        parse_equation(text, NAMES)
+
+
+HOSTILE = [
+    "__import__('os').system('touch {marker}')",
+    "__import__(\"os\").system(\"touch {marker}\")",
+    "eval(\"__import__('os').system('touch {marker}')\")",
+    "exec('open(\"{marker}\", \"w\")')",
+    "open('{marker}', 'w')",
+    "(lambda: __import__('os').system('touch {marker}'))()",
+    "x0.__class__.__bases__[0].__subclasses__()",
+    "os.system('touch {marker}')",
+    "x0; __import__('os').system('touch {marker}')",
+    "[x0 for x0 in ()]",
+    "x0 if x0 else x1",
+    "system",
+    "\"{marker}\"",
+]
+
+
+@pytest.mark.parametrize("template", HOSTILE)
+def test_hostile_text_is_rejected_without_running_anything(template, tmp_path):
+    marker = tmp_path / "pwned_pysr_lite"
+    text = template.format(marker=marker)
+    for read in (parse_equation, to_sympy, to_numpy):
+        with pytest.raises(EquationSyntaxError):
+            read(text, NAMES)
+    assert not marker.exists()
+
+
+def test_deeply_nested_parentheses_are_an_error_not_a_recursion_error():
+    text = "(" * 5000 + "x0" + ")" * 5000
+    with pytest.raises(EquationSyntaxError, match=f"nested deeper than {MAX_DEPTH}"):
+        parse_equation(text, NAMES)
+
+
+@pytest.mark.parametrize("text", ["-" * 5000 + "x0", "cos(" * 1500 + "x0" + ")" * 1500, "x0^" * 2000 + "x0"])
+def test_deep_trees_are_an_error_not_a_recursion_error(text):
+    with pytest.raises(EquationSyntaxError, match="nested deeper than"):
+        parse_equation(text, NAMES)
+
+
+def test_huge_text_is_rejected_before_parsing():
+    with pytest.raises(EquationSyntaxError, match="characters long"):
+        parse_equation("x0 + " * 50_000 + "x0", NAMES)
+
+
+def test_trees_just_inside_the_depth_limit_still_work():
+    depth = MAX_DEPTH - 1
+    text = "neg(" * depth + "x0" + ")" * depth
+    equation = parse_equation(text, NAMES)
+    assert node_count(equation) == MAX_DEPTH
+    np.testing.assert_array_equal(to_numpy(equation, NAMES)(np.ones((2, 2))), [-1.0, -1.0])
+
+
+def test_variable_names_must_be_unique_identifiers():
+    with pytest.raises(ValueError, match="repeated: x0"):
+        parse_equation("x0", ["x0", "x0"])
+    with pytest.raises(ValueError, match="not an identifier"):
+        parse_equation("x0", ["x0", "sepal length"])
