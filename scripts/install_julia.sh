@@ -17,13 +17,58 @@ julia_is_usable() {
     [ "$major" -gt 1 ] || { [ "$major" -eq 1 ] && [ "$minor" -ge "$minimum_minor" ]; }
 }
 
-if [ -n "${PYSR_LITE_JULIA:-}" ]; then
-    if julia_is_usable "$PYSR_LITE_JULIA"; then
-        echo "install_julia: using PYSR_LITE_JULIA=$PYSR_LITE_JULIA"; exit 0
-    fi
-    echo "install_julia: PYSR_LITE_JULIA=$PYSR_LITE_JULIA is not a julia >= 1.$minimum_minor; looking on PATH" >&2
+# Julia throws exceptions by unwinding its own JIT-compiled frames with libunwind. Debian's
+# julia 1.5.3 was built against bullseye's libunwind 1.3; with bookworm's 1.6 every exception
+# raised in compiled code kills the process (SIGSEGV). We probe for that and, when it happens,
+# give Julia a private copy of bullseye's libunwind through a wrapper instead of downgrading
+# the system library that perf, strace and gstreamer also use.
+private_lib_dir=/usr/local/lib/pysr-lite-julia
+wrapper=/usr/local/bin/julia
+
+exceptions_work() {
+    # In a subshell, so the shell's own "Segmentation fault" notice goes to /dev/null too.
+    ( "$1" --startup-file=no -e 'f() = throw(ErrorException("probe")); try f() catch end' ) >/dev/null 2>&1
+}
+
+install_libunwind_fix() {
+    local real_julia=$1 download_dir
+    echo "install_julia: $real_julia crashes on exceptions with this libunwind; installing bullseye's libunwind privately"
+    download_dir=$(mktemp -d)
+    (cd "$download_dir" && apt-get download -qq libunwind8/bullseye 2>/dev/null) \
+        || { echo "install_julia: could not download libunwind8 from bullseye" >&2; exit 1; }
+    dpkg-deb -x "$download_dir"/libunwind8_*.deb "$download_dir/extracted"
+    $sudo_prefix mkdir -p "$private_lib_dir"
+    $sudo_prefix cp -a "$download_dir"/extracted/usr/lib/*/libunwind*.so* "$private_lib_dir/"
+    rm -rf "$download_dir"
+    $sudo_prefix tee "$wrapper" >/dev/null <<WRAPPER
+#!/bin/sh
+# Written by pysr_lite's scripts/install_julia.sh: Debian's julia 1.5.3 needs the libunwind it
+# was built with (bullseye's); bookworm's makes every exception crash Julia.
+LD_LIBRARY_PATH="$private_lib_dir\${LD_LIBRARY_PATH:+:\$LD_LIBRARY_PATH}"
+export LD_LIBRARY_PATH
+exec $real_julia "\$@"
+WRAPPER
+    $sudo_prefix chmod 755 "$wrapper"
+    hash -r
+    exceptions_work "$wrapper" || { echo "install_julia: $wrapper still crashes on exceptions" >&2; exit 1; }
+}
+
+ensure_exceptions_work() {
+    local julia_path
+    julia_path=$(command -v julia)
+    exceptions_work "$julia_path" && return 0
+    [ "$julia_path" = "$wrapper" ] && julia_path=$(sed -n 's/^exec \([^ ]*\) .*/\1/p' "$wrapper")
+    install_libunwind_fix "$julia_path"
+}
+
+sudo_prefix=""
+if [ "$(id -u)" -ne 0 ]; then sudo_prefix="sudo"; fi
+
+if [ -n "${PYSR_LITE_JULIA:-}" ] && julia_is_usable "$PYSR_LITE_JULIA"; then
+    echo "install_julia: using PYSR_LITE_JULIA=$PYSR_LITE_JULIA"; exit 0
 fi
 if julia_is_usable julia; then
+    ensure_exceptions_work
     echo "install_julia: using $(command -v julia) ($(julia --version))"; exit 0
 fi
 
@@ -33,9 +78,6 @@ if ! command -v apt-get >/dev/null 2>&1; then
     echo "or point PYSR_LITE_JULIA at the julia executable." >&2
     exit 1
 fi
-
-sudo_prefix=""
-if [ "$(id -u)" -ne 0 ]; then sudo_prefix="sudo"; fi
 
 # Collect the URIs of the Debian archive already configured (deb822 .sources files and the
 # one-line sources.list format), skipping the security archive, which has no bullseye julia.
@@ -77,4 +119,6 @@ PIN
 echo "install_julia: installing julia from Debian bullseye ($uris)"
 $sudo_prefix apt-get update -qq
 DEBIAN_FRONTEND=noninteractive $sudo_prefix apt-get install -y -qq julia >/dev/null
-echo "install_julia: installed $(julia --version)"
+hash -r
+ensure_exceptions_work
+echo "install_julia: installed $(julia --version) at $(command -v julia)"

@@ -157,7 +157,8 @@ function Options(; kwargs...)
     end
     check_option(sum(weights.values) > 0, :weight_add_node, weights.values, "such that some mutation weight is positive")
     operators = OperatorSet(collect(s.binary_operators), collect(s.unary_operators))
-    return Options(operators, s.niterations, s.populations, s.population_size,
+    # Explicit parameters make the constructor convert (e.g. an integer timeout to Float64).
+    return Options{typeof(operators.binary),typeof(operators.unary)}(operators, s.niterations, s.populations, s.population_size,
         s.ncycles_per_iteration, s.maxsize, s.maxdepth == 0 ? s.maxsize : s.maxdepth,
         s.parsimony, s.timeout_in_seconds, s.max_evals, s.early_stop_loss, s.random_state,
         s.deterministic, s.tournament_selection_n, s.tournament_selection_p, s.annealing,

@@ -26,13 +26,17 @@ function offer!(hall_of_fame::HallOfFame, member::PopMember)
     return false
 end
 
-"""Members on the Pareto front: each with strictly lower loss than every simpler one."""
+# A more complex equation must beat the simpler ones by more than rounding noise to be shown:
+# otherwise x0*x1 - 1 reappears with "+ x0 - x0" at a loss lower by 1e-26.
+const FRONT_RELATIVE_IMPROVEMENT = 1e-9
+
+"""Members on the Pareto front: each with clearly lower loss than every simpler one."""
 function pareto_front(hall_of_fame::HallOfFame{T}) where {T}
     front = PopMember{T}[]
     for c in eachindex(hall_of_fame.exists)
         hall_of_fame.exists[c] || continue
         member = hall_of_fame.members[c]
-        if isempty(front) || member.loss < front[end].loss
+        if isempty(front) || member.loss < front[end].loss * (1 - FRONT_RELATIVE_IMPROVEMENT)
             push!(front, member)
         end
     end

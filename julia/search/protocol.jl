@@ -52,7 +52,7 @@ function load_run(run_folder::AbstractString)
     options = try
         Options(; search_settings...)
     catch error
-        error isa Union{ArgumentError,InexactError,MethodError} || rethrow()
+        error isa Union{ArgumentError,InexactError} || rethrow()
         throw(InvalidRunError(sprint(showerror, error)))
     end
     T = options.precision == 32 ? Float32 : Float64
