@@ -9,9 +9,11 @@ Losses here are always on the full data.
 mutable struct HallOfFame{T<:AbstractFloat}
     members::Vector{PopMember{T}}
     exists::Vector{Bool}
+    loss_floor::Float64   # losses closer than this are rounding noise (see pareto_front)
 end
 
-HallOfFame{T}(maxsize::Int) where {T} = HallOfFame{T}(Vector{PopMember{T}}(undef, maxsize), fill(false, maxsize))
+HallOfFame{T}(maxsize::Int, loss_floor::Float64=0.0) where {T} =
+    HallOfFame{T}(Vector{PopMember{T}}(undef, maxsize), fill(false, maxsize), loss_floor)
 
 """Offer a member; it is kept (as a copy) when it beats the current one of its complexity."""
 function offer!(hall_of_fame::HallOfFame, member::PopMember)
@@ -29,6 +31,8 @@ end
 # A more complex equation must beat the simpler ones by more than rounding noise to be shown:
 # otherwise x0*x1 - 1 reappears with "+ x0 - x0" at a loss lower by 1e-26.
 const FRONT_RELATIVE_IMPROVEMENT = 1e-9
+# Squared rounding error of the data, relative to the variance of y (Float32's eps is 1.2e-7).
+const LOSS_FLOOR_RELATIVE_TO_VARIANCE = 1e-13
 
 """Members on the Pareto front: each with clearly lower loss than every simpler one."""
 function pareto_front(hall_of_fame::HallOfFame{T}) where {T}
@@ -36,7 +40,9 @@ function pareto_front(hall_of_fame::HallOfFame{T}) where {T}
     for c in eachindex(hall_of_fame.exists)
         hall_of_fame.exists[c] || continue
         member = hall_of_fame.members[c]
-        if isempty(front) || member.loss < front[end].loss * (1 - FRONT_RELATIVE_IMPROVEMENT)
+        threshold = isempty(front) ? Inf :
+            min(front[end].loss * (1 - FRONT_RELATIVE_IMPROVEMENT), front[end].loss - hall_of_fame.loss_floor)
+        if member.loss < threshold
             push!(front, member)
         end
     end

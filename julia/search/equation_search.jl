@@ -49,71 +49,110 @@ function stop_reason(state::SearchState, options::Options, start::Float64)
     return :none
 end
 
-"""
-    equation_search(data::Dataset, options::Options; on_iteration=state->nothing, stop_requested) -> SearchState
+"""What stays fixed during one search: the data, the options, and the shared resources."""
+struct SearchSetup{T<:AbstractFloat,O<:Options}
+    data::Dataset{T}
+    options::O
+    normalization::Float64                 # loss of the best constant: makes parsimony scale-free
+    workspaces::Channel{Workspace{T}}      # one per thread, lent to whichever population runs
+    start::Float64
+    deadline::Float64                      # time() at which the timeout falls; Inf when none
+    stop_requested::Threads.Atomic{Bool}
+end
 
-Run the evolutionary search. `on_iteration(state)` is called after every iteration (the
-protocol writes the hall of fame there). Setting `stop_requested[] = true` (e.g. on Ctrl-C)
-ends the search after the current iteration's populations notice it.
-"""
-function equation_search(data::Dataset{T}, options::Options; on_iteration=state -> nothing,
-                         stop_requested::Threads.Atomic{Bool}=Threads.Atomic{Bool}(false)) where {T}
+function SearchSetup(data::Dataset{T}, options::Options, stop_requested::Threads.Atomic{Bool}) where {T}
     start = time()
-    normalization = max(baseline_loss(data), 1e-12)
     workspaces = Channel{Workspace{T}}(Threads.nthreads())
     for _ in 1:Threads.nthreads()
         put!(workspaces, Workspace{T}(data.n_rows))
     end
-    first_workspace = take!(workspaces)
-    populations = [initial_population(MersenneTwister(population_seed(options.random_state, i)), data,
-                                      options, first_workspace, normalization) for i in 1:options.populations]
-    put!(workspaces, first_workspace)
-    state = SearchState{T}(populations, HallOfFame{T}(options.maxsize), ComplexityFrequencies(options.maxsize),
-                           Float64(options.populations * options.population_size), 0, 0.0, :none)
-    for population in populations, member in population.members
-        offer!(state.hall_of_fame, member)
-    end
     deadline = options.timeout_in_seconds > 0 ? start + options.timeout_in_seconds : Inf
-    interrupted = false
-    while true
-        context = EvolutionContext(options, data, normalization, state.frequencies,
-                                   current_maxsize(options, state.iterations + 1), deadline, stop_requested)
-        reports = try
-            run_populations(state.populations, context, workspaces)
-        catch error
-            error isa InterruptException || rethrow()
-            interrupted = true
-            stop_requested[] = true
-            run_populations_after_interrupt()
-        end
-        reports === nothing && break
-        merge_reports!(state, reports)
-        state.iterations += 1
-        migrate_all!(state, options)
-        state.seconds = time() - start
-        on_iteration(state)
-        if stop_requested[]
-            state.stop_reason = :interrupted
-            break
-        end
-        reason = stop_reason(state, options, start)
-        if reason !== :none
-            state.stop_reason = reason
-            break
-        end
+    return SearchSetup(data, options, max(baseline_loss(data), 1e-12), workspaces, start, deadline, stop_requested)
+end
+
+function initial_state(setup::SearchSetup{T}) where {T}
+    options = setup.options
+    workspace = take!(setup.workspaces)
+    populations = [initial_population(MersenneTwister(population_seed(options.random_state, i)), setup.data,
+                                      options, workspace, setup.normalization) for i in 1:options.populations]
+    put!(setup.workspaces, workspace)
+    hall_of_fame = HallOfFame{T}(options.maxsize, LOSS_FLOOR_RELATIVE_TO_VARIANCE * setup.normalization)
+    for population in populations, member in population.members
+        offer!(hall_of_fame, member)
     end
-    interrupted && (state.stop_reason = :interrupted)
-    state.seconds = time() - start
+    return SearchState{T}(populations, hall_of_fame, ComplexityFrequencies(options.maxsize),
+                          Float64(options.populations * options.population_size), 0, 0.0, :none)
+end
+
+"""
+    equation_search(data::Dataset, options::Options; on_iteration=state->nothing, stop_requested) -> SearchState
+
+Run the evolutionary search. `on_iteration(state)` is called after every iteration (the
+protocol writes the hall of fame there). Setting `stop_requested[] = true` ends the search once
+the populations notice it; Ctrl-C does the same.
+"""
+function equation_search(data::Dataset{T}, options::Options; on_iteration=state -> nothing,
+                         stop_requested::Threads.Atomic{Bool}=Threads.Atomic{Bool}(false)) where {T}
+    setup = SearchSetup(data, options, stop_requested)
+    state = initial_state(setup)
+    try
+        evolve_until_stopped!(state, setup, on_iteration)
+    catch error
+        # Ctrl-C outside the population phase (e.g. while merging): keep what was merged.
+        error isa InterruptException || rethrow()
+        state.stop_reason = :interrupted
+        on_iteration(state)
+    end
+    state.seconds = time() - setup.start
     return state
 end
 
-run_populations_after_interrupt() = nothing
+function evolve_until_stopped!(state::SearchState, setup::SearchSetup, on_iteration)
+    options = setup.options
+    while true
+        context = EvolutionContext(options, setup.data, setup.normalization, state.frequencies,
+                                   current_maxsize(options, state.iterations + 1), setup.deadline,
+                                   setup.stop_requested)
+        reports = run_populations(state.populations, context, setup.workspaces)
+        merge_reports!(state, reports)
+        state.iterations += 1
+        migrate_all!(state, options)
+        state.seconds = time() - setup.start
+        on_iteration(state)
+        reason = setup.stop_requested[] ? :interrupted : stop_reason(state, options, setup.start)
+        if reason !== :none
+            state.stop_reason = reason
+            return state
+        end
+    end
+end
 
+is_interrupt(error) = error isa InterruptException ||
+    (error isa TaskFailedException && error.task.exception isa InterruptException)
+
+"""
+Evolve every population on its own task and collect the reports in population order.
+Ctrl-C may surface in the waiting main task or inside any population's task: either way the
+other populations are asked to stop, and the reports of those that finished are kept.
+"""
 function run_populations(populations::Vector{Population{T}}, context::EvolutionContext{T},
                          workspaces::Channel{Workspace{T}}) where {T}
     tasks = [Threads.@spawn evolve_with_pooled_workspace!(population, context, workspaces)
              for population in populations]
-    return [fetch(task) for task in tasks]
+    reports = PopulationReport{T}[]
+    for task in tasks
+        while true
+            try
+                push!(reports, fetch(task))
+                break
+            catch error
+                is_interrupt(error) || rethrow()
+                context.stop_requested[] = true
+                istaskdone(task) && break  # this population was interrupted: its report is lost
+            end
+        end
+    end
+    return reports
 end
 
 function evolve_with_pooled_workspace!(population::Population{T}, context::EvolutionContext{T},

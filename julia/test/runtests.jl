@@ -1,0 +1,27 @@
+# Engine unit tests: `julia --project=. julia/test/runtests.jl` (scripts/dev.sh test runs them).
+using Test
+using PySRLite
+using Random: MersenneTwister
+
+const P = PySRLite
+
+"""Run `f()` with stdout captured into `buffer` (redirect_stdout needs a pipe on Julia 1.5)."""
+function redirect_stdout_to(f, buffer::IOBuffer)
+    original = stdout
+    reader, writer = redirect_stdout()
+    copier = @async write(buffer, read(reader))
+    try
+        return f()
+    finally
+        redirect_stdout(original)
+        close(writer)
+        wait(copier)
+    end
+end
+
+@testset "PySRLite" begin
+    for file in ("test_operators.jl", "test_evaluation.jl", "test_simplification.jl", "test_options.jl",
+                 "test_hall_of_fame.jl", "test_constant_optimization.jl", "test_search.jl", "test_protocol.jl")
+        include(file)
+    end
+end

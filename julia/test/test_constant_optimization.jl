@@ -1,0 +1,14 @@
+@testset "constant optimization fits a*x + b ($algorithm)" for algorithm in ("BFGS", "NelderMead")
+    options = P.Options(binary_operators=["+", "*"], optimizer_algorithm=algorithm, optimizer_iterations=30,
+                        optimizer_nrestarts=1)
+    X = reshape(collect(range(-2, 2; length=50)), 50, 1)
+    data = P.Dataset(X, 3.0 .* X[:, 1] .+ 0.5)
+    T = Float64
+    tree = P.binary_node(1, P.binary_node(2, P.constant_node(T, 1.0), P.variable_node(T, 1)), P.constant_node(T, 0.0))
+    workspace = P.Workspace{T}(50)
+    member = P.PopMember(tree, P.evaluate_loss!(workspace, tree, data, options.operators), 0, options, 1.0)
+    evaluations = P.optimize_constants!(member, data, workspace, options, MersenneTwister(0), 1.0)
+    @test evaluations > 0
+    @test member.loss < 1e-8
+    @test [n.value for n in P.constant_nodes(member.tree)] ≈ [3.0, 0.5] atol = 1e-3
+end

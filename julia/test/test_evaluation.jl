@@ -1,0 +1,49 @@
+# Trees are built by hand here: x0 * x0 + cos(x1) over the operators + - * / and cos.
+function example_tree(::Type{T}) where {T}
+    x0, x1 = P.variable_node(T, 1), P.variable_node(T, 2)
+    return P.binary_node(1, P.binary_node(3, x0, P.copy_tree(x0)), P.unary_node(1, x1))
+end
+
+@testset "evaluation matches plain Julia ($T)" for T in (Float64, Float32)
+    ops = P.OperatorSet(["+", "-", "*", "/"], ["cos"])
+    X = randn(MersenneTwister(1), 500, 2)
+    data = P.Dataset(X, zeros(500); precision=T == Float32 ? 32 : 64)
+    workspace = P.Workspace{T}(500)
+    values = P.evaluate!(workspace, example_tree(T), data, ops)
+    expected = T.(X[:, 1]) .^ 2 .+ cos.(T.(X[:, 2]))
+    @test eltype(values) == T
+    @test values[1:500] ≈ expected rtol = 10 * eps(T)
+    @test P.equation_string(example_tree(T), ops, ["x0", "x1"]) == "((x0 * x0) + cos(x1))"
+end
+
+@testset "constants on either side of a binary operator, and constant subtrees" begin
+    ops = P.OperatorSet(["-", "/"], ["exp"])
+    T = Float64
+    data = P.Dataset(reshape([1.0, 2.0, 4.0], 3, 1), zeros(3))
+    workspace = P.Workspace{T}(3)
+    x = P.variable_node(T, 1)
+    two_minus_x = P.binary_node(1, P.constant_node(T, 2.0), x)
+    @test P.evaluate!(workspace, two_minus_x, data, ops)[1:3] == [1.0, 0.0, -2.0]
+    x_over_two = P.binary_node(2, P.copy_tree(x), P.constant_node(T, 2.0))
+    @test P.evaluate!(workspace, x_over_two, data, ops)[1:3] == [0.5, 1.0, 2.0]
+    exp_zero = P.unary_node(1, P.constant_node(T, 0.0))
+    @test P.evaluate!(workspace, exp_zero, data, ops)[1:3] == [1.0, 1.0, 1.0]
+end
+
+@testset "loss: weighted MSE, Inf for invalid predictions, no allocation" begin
+    ops = P.OperatorSet(["+", "-", "*", "/"], ["cos"])
+    X = randn(MersenneTwister(2), 100, 2)
+    y = X[:, 1] .^ 2 .+ cos.(X[:, 2])
+    workspace = P.Workspace{Float64}(100)
+    @test P.evaluate_loss!(workspace, example_tree(Float64), P.Dataset(X, y), ops) < 1e-28
+    shifted = P.Dataset(X, y .+ 1; weights=[i <= 50 ? 1.0 : 3.0 for i in 1:100])
+    @test P.evaluate_loss!(workspace, example_tree(Float64), shifted, ops) ≈ 1.0
+    divide_by_zero = P.binary_node(4, P.variable_node(Float64, 1), P.constant_node(Float64, 0.0))
+    @test P.evaluate_loss!(workspace, divide_by_zero, P.Dataset(X, y), ops) == Inf
+    data = P.Dataset(X, y)
+    tree = example_tree(Float64)
+    P.evaluate_loss!(workspace, tree, data, ops)
+    allocations(w, t, d, o) = @allocated P.evaluate_loss!(w, t, d, o)
+    allocations(workspace, tree, data, ops)
+    @test allocations(workspace, tree, data, ops) == 0
+end

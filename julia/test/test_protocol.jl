@@ -1,0 +1,51 @@
+function write_run_folder(folder, X, y; extra="")
+    write(joinpath(folder, "X.bin"), htol.(vec(X)))   # column-major, little-endian
+    write(joinpath(folder, "y.bin"), htol.(y))
+    write(joinpath(folder, "options.toml"), """
+    protocol_version = 1
+    n_rows = $(size(X, 1))
+    n_features = $(size(X, 2))
+    precision = 64
+    has_weights = false
+    variable_names = ["a", "b"]
+    binary_operators = ["+", "-", "*"]
+    unary_operators = []
+    populations = 4
+    niterations = 3
+    random_state = 1
+    $extra
+    """)
+end
+
+@testset "protocol: run folder in, hall_of_fame.csv and pysr_lite: lines out" begin
+    folder = mktempdir()
+    X = randn(MersenneTwister(8), 50, 2)
+    write_run_folder(folder, X, X[:, 1] .* X[:, 2])
+    output = IOBuffer()
+    code = redirect_stdout_to(output) do
+        P.main([folder])
+    end
+    text = String(take!(output))
+    @test code == 0
+    @test occursin("pysr_lite:start n_rows=50 n_features=2", text)
+    @test count("pysr_lite:progress iteration=", text) == 3
+    @test occursin("pysr_lite:done reason=niterations iterations=3", text)
+    lines = readlines(joinpath(folder, "hall_of_fame.csv"))
+    @test lines[1] == "complexity,loss,equation"
+    @test all(line -> occursin(r"^\d+,[^,]+,\".*\"$", line), lines[2:end])
+    @test any(line -> occursin("(a * b)", line) || occursin("(b * a)", line), lines)
+    @test !isfile(joinpath(folder, "hall_of_fame.csv.tmp"))
+end
+
+@testset "protocol: invalid run folders exit with code 2 and say why" begin
+    folder = mktempdir()
+    X = randn(MersenneTwister(9), 20, 2)
+    write_run_folder(folder, X, X[:, 1]; extra="populatoins = 3")
+    output = IOBuffer()
+    @test redirect_stdout_to(() -> P.main([folder]), output) == 2
+    @test occursin("pysr_lite:error", String(take!(output)))
+    write_run_folder(folder, X, X[:, 1])
+    write(joinpath(folder, "y.bin"), zeros(5))   # wrong size
+    @test redirect_stdout_to(() -> P.main([folder]), output) == 2
+    @test occursin("y.bin has 40 bytes", String(take!(output)))
+end

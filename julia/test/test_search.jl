@@ -1,0 +1,38 @@
+small_search(; options...) = (binary_operators=["+", "-", "*", "/"], populations=6, population_size=30,
+                              ncycles_per_iteration=100, niterations=15, random_state=7, options...)
+
+@testset "search recovers 2.5*x0*x1 - 1" begin
+    X = randn(MersenneTwister(3), 200, 2)
+    y = 2.5 .* X[:, 1] .* X[:, 2] .- 1
+    front = equation_search(X, y; small_search()...)
+    @test front[end].loss < 1e-10
+    @test front[1].complexity == 1
+    @test issorted([row.complexity for row in front]) && issorted([row.loss for row in front], rev=true)
+end
+
+@testset "a seed gives the same front (deterministic mode)" begin
+    X = randn(MersenneTwister(4), 100, 1)
+    y = X[:, 1] .^ 3 .- X[:, 1]
+    run() = [(row.complexity, row.loss, row.equation) for row in
+             equation_search(X, y; small_search(niterations=5, deterministic=true)...)]
+    @test run() == run()
+end
+
+@testset "stopping: max_evals, early stop, timeout" begin
+    X = randn(MersenneTwister(5), 100, 1)
+    y = 2 .* X[:, 1]
+    data = P.Dataset(X, y)
+    state = P.equation_search(data, P.Options(; small_search(niterations=1000, max_evals=20_000)...))
+    @test state.stop_reason === :max_evals && state.iterations < 1000
+    state = P.equation_search(data, P.Options(; small_search(niterations=1000, early_stop_loss=1e-12)...))
+    @test state.stop_reason === :early_stop && P.best_loss(state.hall_of_fame) <= 1e-12
+    state = P.equation_search(data, P.Options(; small_search(niterations=10^6, timeout_in_seconds=1.0)...))
+    @test state.stop_reason === :timeout && state.seconds < 5
+end
+
+@testset "Float32 search" begin
+    X = randn(MersenneTwister(6), 100, 1)
+    front = equation_search(X, 3 .* X[:, 1] .+ 1; small_search(precision=32)...)
+    @test front[end].loss < 1e-8
+    @test front[end].tree isa P.Node{Float32}
+end
