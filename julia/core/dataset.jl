@@ -5,9 +5,11 @@
 
 Features as columns (`columns[j][i]` is row `i` of feature `j`), the target `y` and the
 weights (`has_weights == false` means all ones). `storage` keeps memory-mapped arrays alive
-while columns alias them.
+while columns alias them. A large dataset is also cut into `chunks`: datasets over consecutive
+rows that alias its memory, so a full-data loss is computed chunk by chunk with small buffers
+that stay in cache. Mutable only so that a mini-batch can be refilled in place.
 """
-struct Dataset{T<:AbstractFloat}
+mutable struct Dataset{T<:AbstractFloat}
     columns::Vector{Vector{T}}
     y::Vector{T}
     weights::Vector{T}
@@ -17,6 +19,61 @@ struct Dataset{T<:AbstractFloat}
     n_features::Int
     variable_names::Vector{String}
     storage::Vector{Any}
+    chunks::Vector{Dataset{T}}
+end
+
+"""Rows per chunk: buffers of 4096 Float64 (32 KiB) stay in L1/L2 cache."""
+const CHUNK_ROWS = 4096
+
+# `sum(f, x; init)` needs Julia 1.6; an empty batch has weight 0.
+total_weight(weights::AbstractVector) = foldl((total, w) -> total + Float64(w), weights; init=0.0)
+
+# A vector aliasing `count` entries of `vector` from `first`; the parent must outlive it.
+row_view(vector::Vector{T}, first::Int, count::Int) where {T} = unsafe_wrap(Array, pointer(vector, first), count)
+
+"""
+    assemble_dataset(columns, y, weights, has_weights, variable_names, storage) -> Dataset
+
+The one constructor of datasets: fills in the weight sum and the chunks.
+"""
+function assemble_dataset(columns::Vector{Vector{T}}, y::Vector{T}, weights::Vector{T}, has_weights::Bool,
+                          variable_names::Vector{String}, storage::Vector{Any}=Any[]) where {T}
+    n_rows = length(y)
+    data = Dataset{T}(columns, y, weights, has_weights, total_weight(weights), n_rows, length(columns),
+                      variable_names, storage, Dataset{T}[])
+    if n_rows > CHUNK_ROWS
+        for first in 1:CHUNK_ROWS:n_rows
+            count = min(CHUNK_ROWS, n_rows - first + 1)
+            chunk = Dataset{T}([row_view(c, first, count) for c in columns], row_view(y, first, count),
+                               row_view(weights, first, count), has_weights, 0.0, count, length(columns),
+                               variable_names, Any[], Dataset{T}[])
+            chunk.weight_sum = total_weight(chunk.weights)
+            push!(data.chunks, chunk)
+        end
+    end
+    return data
+end
+
+"""An empty dataset with room for `n_rows` rows: the mini-batch that `draw_batch!` refills."""
+function batch_dataset(data::Dataset{T}, n_rows::Int) where {T}
+    columns = [Vector{T}(undef, n_rows) for _ in 1:data.n_features]
+    return assemble_dataset(columns, zeros(T, n_rows), ones(T, n_rows), data.has_weights, data.variable_names)
+end
+
+"""Refill `batch` with rows of `data` drawn uniformly at random (with replacement)."""
+function draw_batch!(batch::Dataset{T}, data::Dataset{T}, rng::AbstractRNG) where {T}
+    weight_sum = 0.0
+    for i in 1:batch.n_rows
+        row = rand(rng, 1:data.n_rows)
+        for j in 1:data.n_features
+            @inbounds batch.columns[j][i] = data.columns[j][row]
+        end
+        @inbounds batch.y[i] = data.y[row]
+        @inbounds batch.weights[i] = data.weights[row]
+        weight_sum += batch.weights[i]
+    end
+    batch.weight_sum = weight_sum
+    return batch
 end
 
 default_variable_names(n_features::Integer) = ["x$(j - 1)" for j in 1:n_features]
@@ -40,7 +97,7 @@ function Dataset(X::AbstractMatrix, y::AbstractVector; weights=nothing, variable
     length(w) == n_rows || throw(DimensionMismatch("weights has $(length(w)) values for $n_rows rows"))
     names = variable_names === nothing ? default_variable_names(n_features) : String.(collect(variable_names))
     length(names) == n_features || throw(ArgumentError("$(length(names)) variable names for $n_features features"))
-    data = Dataset{T}(columns, Vector{T}(y), w, weights !== nothing, sum(Float64, w), n_rows, n_features, names, Any[])
+    data = assemble_dataset(columns, Vector{T}(y), w, weights !== nothing, names)
     validate_dataset(data)
     return data
 end

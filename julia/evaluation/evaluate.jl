@@ -6,16 +6,21 @@
 # after warm-up.
 
 """
-    Workspace{T}(n_rows)
+    Workspace(data, batch_rows=0)
 
-Reusable column buffers for evaluating trees over up to `n_rows` rows. One workspace is used by
-one task at a time.
+Reusable column buffers for evaluating trees over `data` (or its chunks), and the mini-batch
+of `batch_rows` rows when batching. One workspace is used by one task at a time.
 """
 mutable struct Workspace{T<:AbstractFloat}
     buffers::Vector{Vector{T}}
     n_rows::Int
+    batch::Dataset{T}
 end
-Workspace{T}(n_rows::Integer) where {T} = Workspace{T}(Vector{T}[], n_rows)
+
+function Workspace(data::Dataset{T}, batch_rows::Int=0) where {T}
+    rows = isempty(data.chunks) ? data.n_rows : CHUNK_ROWS
+    return Workspace{T}(Vector{T}[], max(rows, batch_rows), batch_dataset(data, batch_rows))
+end
 
 @inline function buffer!(workspace::Workspace{T}, slot::Int) where {T}
     while length(workspace.buffers) < slot

@@ -22,6 +22,18 @@ struct EvolutionContext{T<:AbstractFloat,O<:Options}
     stop_requested::Threads.Atomic{Bool}
 end
 
+"""Rows of the mini-batch, or 0 when the loss is taken on all rows."""
+batch_rows(options::Options, data::Dataset) = options.batching && options.batch_size < data.n_rows ? options.batch_size : 0
+
+"""Data to score candidates on during one cycle: a fresh mini-batch when batching."""
+function cycle_data(context::EvolutionContext{T}, workspace::Workspace{T}, rng::AbstractRNG) where {T}
+    workspace.batch.n_rows == 0 && return context.data
+    return draw_batch!(workspace.batch, context.data, rng)
+end
+
+"""An evaluation on `data` counted in full-data equivalents (a batch costs its share of rows)."""
+evaluation_cost(data::Dataset, context::EvolutionContext) = data.n_rows / context.data.n_rows
+
 function satisfies_limits(tree::Node, context::EvolutionContext)
     return node_count(tree) <= context.current_maxsize && tree_depth(tree) <= context.options.maxdepth
 end
@@ -72,14 +84,15 @@ function apply_mutation!(rng, kind::Symbol, tree::Node, temperature::Float64, co
 end
 
 """
-    mutated_offspring(population, parent, temperature, context, workspace) -> (member, evaluations)
+    mutated_offspring(population, parent, temperature, context, workspace, data) -> (member, evaluations)
 
 A mutated copy of `parent`, or an unchanged copy when the mutation fails the size limits,
 gives a non-finite loss, or is refused by annealing / the frequency rule.
 """
 function mutated_offspring(population::Population{T}, parent::PopMember{T}, temperature::Float64,
-                           context::EvolutionContext, workspace::Workspace{T}) where {T}
+                           context::EvolutionContext, workspace::Workspace{T}, data::Dataset{T}) where {T}
     rng, options = population.rng, context.options
+    cost = evaluation_cost(data, context)
     weights = mutation_weights_for(parent, context)
     choice = sample_weighted(rng, weights)
     kind = choice == 0 ? :do_nothing : MUTATION_KINDS[choice]
@@ -88,12 +101,12 @@ function mutated_offspring(population::Population{T}, parent::PopMember{T}, temp
     kind === :do_nothing && return offspring, 0.0
     if kind === :simplify
         offspring.tree = simplify_tree(offspring.tree, options.operators)
-        set_loss!(offspring, evaluate_loss!(workspace, offspring.tree, context.data, options.operators),
+        set_loss!(offspring, evaluate_loss!(workspace, offspring.tree, data, options.operators),
                   options, context.normalization)
-        return offspring, 1.0
+        return offspring, cost
     elseif kind === :optimize
-        evaluations = optimize_constants!(offspring, context.data, workspace, options, rng, context.normalization)
-        return offspring, Float64(evaluations)
+        evaluations = optimize_constants!(offspring, data, workspace, options, rng, context.normalization)
+        return offspring, evaluations * cost
     end
     tree = nothing
     for _ in 1:10
@@ -104,8 +117,8 @@ function mutated_offspring(population::Population{T}, parent::PopMember{T}, temp
         end
     end
     tree === nothing && return offspring, 0.0
-    loss = evaluate_loss!(workspace, tree, context.data, options.operators)
-    isfinite(loss) || return offspring, 1.0
+    loss = evaluate_loss!(workspace, tree, data, options.operators)
+    isfinite(loss) || return offspring, cost
     candidate = PopMember(tree, loss, offspring.birth, options, context.normalization)
     accept_probability = 1.0
     if options.annealing
@@ -117,22 +130,22 @@ function mutated_offspring(population::Population{T}, parent::PopMember{T}, temp
         new_frequency = frequency_of(context.frequencies, candidate.complexity)
         accept_probability *= old_frequency / new_frequency
     end
-    accept_probability < rand(rng) && return offspring, 1.0
-    return candidate, 1.0
+    accept_probability < rand(rng) && return offspring, cost
+    return candidate, cost
 end
 
 """Two offspring by crossover of two tournament winners (copies of the parents when too big)."""
 function crossover_offspring(population::Population{T}, mother::PopMember{T}, father::PopMember{T},
-                             context::EvolutionContext, workspace::Workspace{T}) where {T}
+                             context::EvolutionContext, workspace::Workspace{T}, data::Dataset{T}) where {T}
     rng, options = population.rng, context.options
     for _ in 1:10
         a, b = crossover_trees!(rng, copy_tree(mother.tree), copy_tree(father.tree))
         satisfies_limits(a, context) && satisfies_limits(b, context) || continue
-        loss_a = evaluate_loss!(workspace, a, context.data, options.operators)
-        loss_b = evaluate_loss!(workspace, b, context.data, options.operators)
+        loss_a = evaluate_loss!(workspace, a, data, options.operators)
+        loss_b = evaluate_loss!(workspace, b, data, options.operators)
         children = (PopMember(a, loss_a, next_birth!(population), options, context.normalization),
                     PopMember(b, loss_b, next_birth!(population), options, context.normalization))
-        return children, 2.0
+        return children, 2 * evaluation_cost(data, context)
     end
     fallback = (copy_member(mother), copy_member(father))
     fallback[1].birth = next_birth!(population); fallback[2].birth = next_birth!(population)
@@ -168,44 +181,61 @@ function evolve_population!(population::Population{T}, context::EvolutionContext
     for cycle in 1:n_cycles
         out_of_time(context) && break
         temperature = n_cycles == 1 ? 1.0 : 1.0 - (cycle - 1) / (n_cycles - 1)
+        data = cycle_data(context, workspace, population.rng)
         for _ in 1:rounds_per_cycle
             if rand(population.rng) < options.crossover_probability
                 mother = tournament_winner(population, context.frequencies, options)
                 father = tournament_winner(population, context.frequencies, options)
-                children, spent = crossover_offspring(population, mother, father, context, workspace)
+                children, spent = crossover_offspring(population, mother, father, context, workspace, data)
                 evaluations += spent
                 for child in children
                     replace_oldest!(population, child, counts, best_seen)
                 end
             else
                 parent = tournament_winner(population, context.frequencies, options)
-                child, spent = mutated_offspring(population, parent, temperature, context, workspace)
+                child, spent = mutated_offspring(population, parent, temperature, context, workspace, data)
                 evaluations += spent
                 replace_oldest!(population, child, counts, best_seen)
             end
         end
     end
-    evaluations += simplify_and_optimize!(population, context, workspace, best_seen)
+    evaluations += simplify_and_optimize!(population, context, workspace, best_seen,
+                                          cycle_data(context, workspace, population.rng))
+    workspace.batch.n_rows > 0 && (evaluations += rescore_on_full_data!(best_seen, context, workspace))
     return PopulationReport{T}(best_seen, counts, evaluations)
 end
 
+"""With batching, losses are mini-batch estimates; the hall of fame needs full-data losses."""
+function rescore_on_full_data!(best_seen::HallOfFame, context::EvolutionContext, workspace::Workspace)
+    evaluations = 0.0
+    for c in eachindex(best_seen.exists)
+        best_seen.exists[c] || continue
+        member = best_seen.members[c]
+        set_loss!(member, evaluate_loss!(workspace, member.tree, context.data, context.options.operators),
+                  context.options, context.normalization)
+        evaluations += 1
+    end
+    return evaluations
+end
+
 function simplify_and_optimize!(population::Population{T}, context::EvolutionContext{T},
-                                workspace::Workspace{T}, best_seen::HallOfFame{T}) where {T}
+                                workspace::Workspace{T}, best_seen::HallOfFame{T}, data::Dataset{T}) where {T}
     options = context.options
+    cost = evaluation_cost(data, context)
     evaluations = 0.0
     for member in population.members
         if options.should_simplify
             simplified = simplify_tree(member.tree, options.operators)
             if node_count(simplified) != member.complexity || simplified !== member.tree
                 member.tree = simplified
-                set_loss!(member, evaluate_loss!(workspace, member.tree, context.data, options.operators),
+                set_loss!(member, evaluate_loss!(workspace, member.tree, data, options.operators),
                           options, context.normalization)
-                evaluations += 1
+                evaluations += cost
             end
         end
         if options.should_optimize_constants && rand(population.rng) < options.optimize_probability
-            evaluations += optimize_constants!(member, context.data, workspace, options,
-                                               population.rng, context.normalization)
+            evaluations += cost * optimize_constants!(member, data, workspace, options,
+                                                      population.rng, context.normalization)
         end
         offer!(best_seen, member)
     end

@@ -64,7 +64,7 @@ function SearchSetup(data::Dataset{T}, options::Options, stop_requested::Threads
     start = time()
     workspaces = Channel{Workspace{T}}(Threads.nthreads())
     for _ in 1:Threads.nthreads()
-        put!(workspaces, Workspace{T}(data.n_rows))
+        put!(workspaces, Workspace(data, batch_rows(options, data)))
     end
     deadline = options.timeout_in_seconds > 0 ? start + options.timeout_in_seconds : Inf
     return SearchSetup(data, options, max(baseline_loss(data), 1e-12), workspaces, start, deadline, stop_requested)

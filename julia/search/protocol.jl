@@ -60,8 +60,8 @@ function load_run(run_folder::AbstractString)
     y = map_binary_matrix(joinpath(run_folder, "y.bin"), T, n_rows, 1)
     weights = has_weights ? map_binary_matrix(joinpath(run_folder, "weights.bin"), T, n_rows, 1) : ones(T, n_rows, 1)
     storage = Any[X, y, weights]
-    data = Dataset{T}(column_views(X), column_views(y)[1], column_views(weights)[1], has_weights,
-                      sum(Float64, weights), n_rows, n_features, names, storage)
+    data = assemble_dataset(column_views(X), column_views(y)[1], column_views(weights)[1], has_weights,
+                            names, storage)
     try
         validate_dataset(data)
     catch error

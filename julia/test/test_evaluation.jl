@@ -8,7 +8,7 @@ end
     ops = P.OperatorSet(["+", "-", "*", "/"], ["cos"])
     X = randn(MersenneTwister(1), 500, 2)
     data = P.Dataset(X, zeros(500); precision=T == Float32 ? 32 : 64)
-    workspace = P.Workspace{T}(500)
+    workspace = P.Workspace(data)
     values = P.evaluate!(workspace, example_tree(T), data, ops)
     expected = T.(X[:, 1]) .^ 2 .+ cos.(T.(X[:, 2]))
     @test eltype(values) == T
@@ -20,7 +20,7 @@ end
     ops = P.OperatorSet(["-", "/"], ["exp"])
     T = Float64
     data = P.Dataset(reshape([1.0, 2.0, 4.0], 3, 1), zeros(3))
-    workspace = P.Workspace{T}(3)
+    workspace = P.Workspace(data)
     x = P.variable_node(T, 1)
     two_minus_x = P.binary_node(1, P.constant_node(T, 2.0), x)
     @test P.evaluate!(workspace, two_minus_x, data, ops)[1:3] == [1.0, 0.0, -2.0]
@@ -34,7 +34,7 @@ end
     ops = P.OperatorSet(["+", "-", "*", "/"], ["cos"])
     X = randn(MersenneTwister(2), 100, 2)
     y = X[:, 1] .^ 2 .+ cos.(X[:, 2])
-    workspace = P.Workspace{Float64}(100)
+    workspace = P.Workspace(P.Dataset(X, y))
     @test P.evaluate_loss!(workspace, example_tree(Float64), P.Dataset(X, y), ops) < 1e-28
     shifted = P.Dataset(X, y .+ 1; weights=[i <= 50 ? 1.0 : 3.0 for i in 1:100])
     @test P.evaluate_loss!(workspace, example_tree(Float64), shifted, ops) ≈ 1.0
@@ -46,4 +46,27 @@ end
     allocations(w, t, d, o) = @allocated P.evaluate_loss!(w, t, d, o)
     allocations(workspace, tree, data, ops)
     @test allocations(workspace, tree, data, ops) == 0
+end
+
+@testset "large data is evaluated chunk by chunk with the same loss" begin
+    ops = P.OperatorSet(["+", "-", "*", "/"], ["cos"])
+    X = randn(MersenneTwister(3), 10_000, 2)
+    y = X[:, 1] .* 2 .+ 1
+    data = P.Dataset(X, y; weights=rand(MersenneTwister(4), 10_000))
+    @test length(data.chunks) == 3 && sum(c -> c.n_rows, data.chunks) == 10_000
+    workspace = P.Workspace(data)
+    @test workspace.n_rows == P.CHUNK_ROWS
+    tree = example_tree(Float64)
+    predicted = X[:, 1] .^ 2 .+ cos.(X[:, 2])
+    expected = sum(data.weights .* (predicted .- y) .^ 2) / sum(data.weights)
+    @test P.evaluate_loss!(workspace, tree, data, ops) ≈ expected rtol = 1e-12
+end
+
+@testset "mini-batches are rows of the data" begin
+    X = reshape(collect(1.0:100.0), 100, 1)
+    data = P.Dataset(X, 2 .* X[:, 1])
+    workspace = P.Workspace(data, 10)
+    batch = P.draw_batch!(workspace.batch, data, MersenneTwister(5))
+    @test batch.n_rows == 10 && all(batch.y .== 2 .* batch.columns[1])
+    @test all(in(X[:, 1]), batch.columns[1])
 end

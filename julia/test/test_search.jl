@@ -36,3 +36,17 @@ end
     @test front[end].loss < 1e-8
     @test front[end].tree isa P.Node{Float32}
 end
+
+@testset "batching: evolution on mini-batches, hall of fame on full data" begin
+    X = randn(MersenneTwister(7), 5000, 2)
+    y = X[:, 1] .* X[:, 2] .+ 2
+    data = P.Dataset(X, y)
+    state = P.equation_search(data, P.Options(; small_search(batching=true, batch_size=64)...))
+    front = P.pareto_front(state.hall_of_fame)
+    workspace = P.Workspace(data)
+    for member in front   # hall-of-fame losses are full-data losses
+        @test member.loss ≈ P.evaluate_loss!(workspace, member.tree, data, P.Options(; small_search()...).operators)
+    end
+    @test front[end].loss < 1e-10
+    @test state.evaluations < 15 * 6 * 30 * 100   # batch evaluations count as a fraction of one
+end
