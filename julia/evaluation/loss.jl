@@ -34,8 +34,14 @@ function mean_squared_error(prediction::Vector{T}, data::Dataset{T})::Float64 wh
 end
 
 """Loss of `tree` on `data`: evaluate (chunk by chunk for large data), then compare with the target."""
-function evaluate_loss!(workspace::Workspace{T}, tree::Node{T}, data::Dataset{T}, operators::OperatorSet)::Float64 where {T}
-    isempty(data.chunks) && return mean_squared_error(evaluate!(workspace, tree, data, operators), data)
+function evaluate_loss!(workspace::Workspace{T}, tree::Node{T}, data::Dataset{T}, operators::OperatorSet) where {T}
+    if isempty(data.chunks)
+        return mean_squared_error(evaluate!(workspace, tree, data, operators), data)
+    end
+    return chunked_loss!(workspace, tree, data, operators)
+end
+
+function chunked_loss!(workspace::Workspace{T}, tree::Node{T}, data::Dataset{T}, operators::OperatorSet) where {T}
     total = 0.0
     for chunk in data.chunks
         total += squared_error_sum(evaluate!(workspace, tree, chunk, operators), chunk)

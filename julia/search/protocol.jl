@@ -87,8 +87,14 @@ end
 
 format_number(x::Real) = @sprintf("%.6g", x)
 
-function protocol_line(kind::AbstractString, pairs...)
-    println(stdout, "pysr_lite:", kind, " ", join(("$key=$value" for (key, value) in pairs), " "))
+function protocol_line(kind::AbstractString, pairs::Pair...)
+    println(stdout, "pysr_lite:", kind, isempty(pairs) ? "" : " ", join(("$key=$value" for (key, value) in pairs), " "))
+    flush(stdout)
+end
+
+"""A `pysr_lite:KIND free text` line (errors and crashes carry a message, not pairs)."""
+function protocol_line(kind::AbstractString, message::AbstractString)
+    println(stdout, "pysr_lite:", kind, " ", message)
     flush(stdout)
 end
 
@@ -102,25 +108,17 @@ function progress_line(state::SearchState, options::Options)
 end
 
 """
-    main(arguments) -> exit code
+    run_search_in_folder(run_folder) -> exit code
 
-Entry point of the engine process: `arguments == [run_folder]`. Returns 0 when the search ran
-(also after a timeout or Ctrl-C), 2 for an invalid run folder.
+Run the search described by a run folder: 0 when it ran (also after a timeout or Ctrl-C),
+2 for an invalid run folder (a `pysr_lite:error` line says why).
 """
-function main(arguments::Vector{String})::Int
-    # Ctrl-C must reach the search as an InterruptException so it can write the last front.
-    ccall(:jl_exit_on_sigint, Cvoid, (Cint,), 0)
-    if length(arguments) != 1
-        protocol_line("error", "message" => "usage: julia -e 'using PySRLite; exit(PySRLite.main(ARGS))' RUN_FOLDER")
-        return 2
-    end
-    run_folder = arguments[1]
+function run_search_in_folder(run_folder::AbstractString)::Int
     options, data = try
         load_run(run_folder)
     catch error
         error isa Union{InvalidRunError,OptionsFileError,SystemError} || rethrow()
-        println(stdout, "pysr_lite:error ", replace(sprint(showerror, error), '\n' => ' '))
-        flush(stdout)
+        protocol_line("error", replace(sprint(showerror, error), '\n' => ' '))
         return 2
     end
     protocol_line("start", "n_rows" => data.n_rows, "n_features" => data.n_features,
@@ -136,4 +134,55 @@ function main(arguments::Vector{String})::Int
                   "evals_per_second" => format_number(evaluations_per_second(state)),
                   "seconds" => format_number(state.seconds))
     return 0
+end
+
+# Ctrl-C must reach the search as an InterruptException so it can write the last front.
+keep_running_on_interrupt() = ccall(:jl_exit_on_sigint, Cvoid, (Cint,), 0)
+
+"""
+    main(arguments) -> exit code
+
+Entry point of a one-search engine process: `arguments == [run_folder]`.
+"""
+function main(arguments::Vector{String})::Int
+    keep_running_on_interrupt()
+    if length(arguments) != 1
+        protocol_line("error", "usage: julia -e 'using PySRLite; exit(PySRLite.main(ARGS))' RUN_FOLDER")
+        return 2
+    end
+    return run_search_in_folder(arguments[1])
+end
+
+"""
+    serve(input=stdin) -> exit code
+
+Entry point of a persistent engine process (the frontend reuses it across searches, so Julia
+starts and compiles once). Prints `pysr_lite:ready`, then for each line `run RUN_FOLDER` runs
+that search exactly as `main` would and prints `pysr_lite:ready` again. A search that throws
+prints `pysr_lite:crash MESSAGE` and the process keeps serving. `quit` or end of input ends it.
+"""
+function serve(input::IO=stdin)::Int
+    keep_running_on_interrupt()
+    while true
+        protocol_line("ready")
+        line = try
+            readline(input)
+        catch error
+            error isa InterruptException && continue  # Ctrl-C while idle: nothing to stop
+            rethrow()
+        end
+        command = strip(line)
+        (command == "quit" || (isempty(command) && eof(input))) && return 0
+        isempty(command) && continue
+        if startswith(command, "run ")
+            try
+                run_search_in_folder(strip(command[5:end]))
+            catch error
+                error isa InterruptException && continue  # interrupted between iterations: front is written
+                protocol_line("crash", replace(sprint(showerror, error), '\n' => ' '))
+            end
+        else
+            protocol_line("error", "unknown command: $command (expected `run RUN_FOLDER` or `quit`)")
+        end
+    end
 end

@@ -49,3 +49,18 @@ end
     @test redirect_stdout_to(() -> P.main([folder]), output) == 2
     @test occursin("y.bin has 40 bytes", String(take!(output)))
 end
+
+@testset "protocol: a persistent engine serves several runs" begin
+    folders = [mktempdir() for _ in 1:2]
+    X = randn(MersenneTwister(10), 30, 2)
+    write_run_folder(folders[1], X, X[:, 1] .+ X[:, 2])
+    write_run_folder(folders[2], X, X[:, 1]; extra="populatoins = 3")
+    commands = IOBuffer("run $(folders[1])\nrun $(folders[2])\nbogus\nquit\n")
+    output = IOBuffer()
+    @test redirect_stdout_to(() -> P.serve(commands), output) == 0
+    lines = filter(line -> startswith(line, "pysr_lite:") && !startswith(line, "pysr_lite:progress"),
+                   split(String(take!(output)), '\n'))
+    kinds = [split(line, (' ', ':'))[2] for line in lines]
+    @test kinds == ["ready", "start", "done", "ready", "error", "ready", "error", "ready"]
+    @test isfile(joinpath(folders[1], "hall_of_fame.csv"))
+end
