@@ -95,7 +95,32 @@ function collect_nodes(node::Node{T}) where {T}
 end
 
 constant_nodes(node::Node{T}) where {T} = filter(is_constant_leaf, collect_nodes(node))
-count_constants(node::Node) = count(is_constant_leaf, collect_nodes(node))
+
+# The mutation path counts and picks nodes without building lists: it runs for every offspring.
+
+"""Number of nodes for which `predicate(node)` holds."""
+function count_nodes(predicate::F, node::Node)::Int where {F}
+    count = predicate(node) ? 1 : 0
+    node.degree >= 1 && (count += count_nodes(predicate, node.left))
+    node.degree == 2 && (count += count_nodes(predicate, node.right))
+    return count
+end
+
+"""The `k`-th node in pre-order for which `predicate` holds, with the count still to skip."""
+function find_nth_node(predicate::F, node::Node{T}, k::Int)::Tuple{Union{Nothing,Node{T}},Int} where {F,T}
+    if predicate(node)
+        k == 1 && return node, 0
+        k -= 1
+    end
+    for child in (node.degree >= 1 ? node.left : nothing, node.degree == 2 ? node.right : nothing)
+        child === nothing && continue
+        found, k = find_nth_node(predicate, child, k)
+        found === nothing || return found, 0
+    end
+    return nothing, k
+end
+
+count_constants(node::Node) = count_nodes(is_constant_leaf, node)
 
 """Structural equality (same shape, operators, variables and constant values)."""
 function trees_equal(a::Node, b::Node)::Bool
@@ -110,4 +135,4 @@ function trees_equal(a::Node, b::Node)::Bool
 end
 
 """True when every constant of the tree is finite (so it prints as a valid equation)."""
-has_finite_constants(node::Node) = all(n -> !is_constant_leaf(n) || isfinite(n.value), collect_nodes(node))
+has_finite_constants(node::Node) = count_nodes(n -> is_constant_leaf(n) && !isfinite(n.value), node) == 0

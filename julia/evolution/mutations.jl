@@ -2,9 +2,8 @@
 
 """Scale one random constant by a random factor (larger while the temperature is high)."""
 function mutate_constant!(rng::AbstractRNG, tree::Node{T}, temperature::Float64, options::Options) where {T}
-    constants = constant_nodes(tree)
-    isempty(constants) && return tree
-    node = rand(rng, constants)
+    node = random_matching_node(is_constant_leaf, rng, tree)
+    node === nothing && return tree
     max_change = options.perturbation_factor * temperature + 1.1
     factor = max_change^rand(rng)
     rand(rng) < 0.5 && (factor = 1 / factor)

@@ -42,7 +42,12 @@ mutable struct Population{T<:AbstractFloat}
     members::Vector{PopMember{T}}
     rng::MersenneTwister
     births::Int
+    tournament_indices::Vector{Int}     # scratch for tournaments: a permutation of 1:length(members)
+    tournament_costs::Vector{Float64}   # scratch: the contestants' adjusted costs
 end
+
+Population(members::Vector{PopMember{T}}, rng::MersenneTwister, births::Int) where {T} =
+    Population{T}(members, rng, births, collect(1:length(members)), zeros(length(members)))
 
 next_birth!(population::Population) = (population.births += 1)
 
@@ -50,24 +55,36 @@ next_birth!(population::Population) = (population.births += 1)
     tournament_winner(population, frequencies, options) -> PopMember
 
 Pick `tournament_selection_n` members at random and take the k-th best with probability
-p(1-p)^k. With `use_frequency_in_tournament`, costs are inflated for complexities that are
-already common in the search (adaptive parsimony).
+p(1-p)^(k-1). With `use_frequency_in_tournament`, costs are inflated for complexities that are
+already common in the search (adaptive parsimony). Allocates nothing.
 """
 function tournament_winner(population::Population, frequencies, options::Options)
-    rng = population.rng
-    n = length(population.members)
-    contestants = sample_without_replacement(rng, n, options.tournament_selection_n)
-    adjusted(i) = begin
-        member = population.members[i]
-        options.use_frequency_in_tournament || return member.cost
-        return member.cost * exp(options.adaptive_parsimony_scaling * frequency_of(frequencies, member.complexity))
+    rng, members = population.rng, population.members
+    indices, costs = population.tournament_indices, population.tournament_costs
+    n, k = length(members), options.tournament_selection_n
+    for i in 1:k  # the first k entries become a uniform random sample (partial Fisher-Yates)
+        j = rand(rng, i:n)
+        indices[i], indices[j] = indices[j], indices[i]
     end
-    sort!(contestants, by=adjusted)
-    p = options.tournament_selection_p
-    for index in contestants
-        rand(rng) < p && return population.members[index]
+    for i in 1:k
+        member = members[indices[i]]
+        costs[i] = options.use_frequency_in_tournament ?
+            member.cost * exp(options.adaptive_parsimony_scaling * frequency_of(frequencies, member.complexity)) :
+            member.cost
     end
-    return population.members[contestants[end]]
+    for i in 2:k  # insertion sort of the few contestants by adjusted cost
+        j = i
+        while j > 1 && costs[j] < costs[j - 1]
+            costs[j], costs[j - 1] = costs[j - 1], costs[j]
+            indices[j], indices[j - 1] = indices[j - 1], indices[j]
+            j -= 1
+        end
+    end
+    rank = 1
+    while rank < k && rand(rng) >= options.tournament_selection_p
+        rank += 1
+    end
+    return members[indices[rank]]
 end
 
 function sample_without_replacement(rng::AbstractRNG, n::Int, k::Int)
@@ -79,6 +96,12 @@ function sample_without_replacement(rng::AbstractRNG, n::Int, k::Int)
     return indices[1:k]
 end
 
-oldest_index(population::Population) = argmin([member.birth for member in population.members])
+function oldest_index(population::Population)
+    oldest = 1
+    for (i, member) in enumerate(population.members)
+        member.birth < population.members[oldest].birth && (oldest = i)
+    end
+    return oldest
+end
 
 best_member(population::Population) = population.members[argmin([m.cost for m in population.members])]

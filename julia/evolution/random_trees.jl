@@ -15,12 +15,15 @@ function random_operator_over(rng::AbstractRNG, child::Node{T}, operators::Opera
     return unary_node(rand(rng, 1:nu), child)
 end
 
-random_node(rng::AbstractRNG, tree::Node) = rand(rng, collect_nodes(tree))
-
-function random_node_of_degree(rng::AbstractRNG, tree::Node{T}, degrees) where {T}
-    candidates = filter(node -> node.degree in degrees, collect_nodes(tree))
-    return isempty(candidates) ? nothing : rand(rng, candidates)
+"""A node of `tree` drawn uniformly among those where `predicate` holds, or `nothing`."""
+function random_matching_node(predicate::F, rng::AbstractRNG, tree::Node) where {F}
+    count = count_nodes(predicate, tree)
+    count == 0 && return nothing
+    return find_nth_node(predicate, tree, rand(rng, 1:count))[1]
 end
+
+random_node(rng::AbstractRNG, tree::Node) = random_matching_node(node -> true, rng, tree)
+random_node_of_degree(rng::AbstractRNG, tree::Node, degrees) = random_matching_node(node -> node.degree in degrees, rng, tree)
 
 """Replace a random leaf by a random operator over new random leaves (the tree grows at the bottom)."""
 function append_random_operator!(rng::AbstractRNG, tree::Node{T}, operators::OperatorSet, n_features::Int) where {T}

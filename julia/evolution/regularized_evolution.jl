@@ -38,32 +38,33 @@ function satisfies_limits(tree::Node, context::EvolutionContext)
     return node_count(tree) <= context.current_maxsize && tree_depth(tree) <= context.options.maxdepth
 end
 
-function mutation_weights_for(member::PopMember, context::EvolutionContext)
-    weights = collect(context.options.mutation_weights.values)
+# Mutation weights for one parent: a mutation that cannot apply to it gets weight 0.
+function mutation_weights_for(member::PopMember, context::EvolutionContext)::NTuple{10,Float64}
+    weights = context.options.mutation_weights.values
     tree = member.tree
-    n_constants = count_constants(tree)
-    set(kind, value) = (weights[findfirst(==(kind), MUTATION_KINDS)] = value)
-    n_constants == 0 && set(:mutate_constant, 0.0)
-    if member.complexity >= context.current_maxsize
-        set(:add_node, 0.0); set(:insert_node, 0.0)
+    has_constants = count_constants(tree) > 0
+    is_leaf = tree.degree == 0
+    at_size_limit = member.complexity >= context.current_maxsize
+    has_binary = count_nodes(node -> node.degree == 2, tree) > 0
+    can_optimize = context.options.should_optimize_constants && has_constants
+    return ntuple(length(MUTATION_KINDS)) do i
+        kind = MUTATION_KINDS[i]
+        excluded = (kind === :mutate_constant && !has_constants) ||
+                   ((kind === :add_node || kind === :insert_node) && at_size_limit) ||
+                   ((kind === :mutate_operator || kind === :delete_node || kind === :simplify) && is_leaf) ||
+                   (kind === :swap_operands && !has_binary) ||
+                   (kind === :optimize && !can_optimize)
+        excluded ? 0.0 : weights[i]
     end
-    if tree.degree == 0
-        set(:mutate_operator, 0.0); set(:delete_node, 0.0); set(:simplify, 0.0)
-    end
-    random_node_of_degree_exists(tree, 2) || set(:swap_operands, 0.0)
-    context.options.should_optimize_constants && n_constants > 0 || set(:optimize, 0.0)
-    return weights
 end
 
-random_node_of_degree_exists(tree::Node, degree::Int) = any(node -> node.degree == degree, collect_nodes(tree))
-
-function sample_weighted(rng::AbstractRNG, weights::Vector{Float64})
+function sample_weighted(rng::AbstractRNG, weights::NTuple{N,Float64}) where {N}
     total = sum(weights)
     total > 0 || return 0
     threshold = rand(rng) * total
     cumulative = 0.0
-    for (i, w) in enumerate(weights)
-        cumulative += w
+    for i in 1:N
+        cumulative += weights[i]
         threshold < cumulative && return i
     end
     return findlast(>(0), weights)

@@ -15,6 +15,7 @@ mutable struct SearchState{T<:AbstractFloat}
     evaluations::Float64
     iterations::Int
     seconds::Float64
+    gc_seconds::Float64      # garbage-collection time of the process during the search
     stop_reason::Symbol
 end
 
@@ -28,7 +29,7 @@ function initial_population(rng::MersenneTwister, data::Dataset{T}, options::Opt
         loss = evaluate_loss!(workspace, tree, data, options.operators)
         push!(members, PopMember(tree, loss, birth, options, normalization))
     end
-    return Population{T}(members, rng, options.population_size)
+    return Population(members, rng, options.population_size)
 end
 
 function population_seed(random_state::Int, index::Int)
@@ -81,7 +82,7 @@ function initial_state(setup::SearchSetup{T}) where {T}
         offer!(hall_of_fame, member)
     end
     return SearchState{T}(populations, hall_of_fame, ComplexityFrequencies(options.maxsize),
-                          Float64(options.populations * options.population_size), 0, 0.0, :none)
+                          Float64(options.populations * options.population_size), 0, 0.0, 0.0, :none)
 end
 
 """
@@ -94,6 +95,7 @@ the populations notice it; Ctrl-C does the same.
 function equation_search(data::Dataset{T}, options::Options; on_iteration=state -> nothing,
                          stop_requested::Threads.Atomic{Bool}=Threads.Atomic{Bool}(false)) where {T}
     setup = SearchSetup(data, options, stop_requested)
+    gc_start = Base.gc_time_ns()
     state = initial_state(setup)
     try
         evolve_until_stopped!(state, setup, on_iteration)
@@ -104,6 +106,7 @@ function equation_search(data::Dataset{T}, options::Options; on_iteration=state 
         on_iteration(state)
     end
     state.seconds = time() - setup.start
+    state.gc_seconds = (Base.gc_time_ns() - gc_start) / 1e9
     return state
 end
 

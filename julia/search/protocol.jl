@@ -132,7 +132,8 @@ function run_search_in_folder(run_folder::AbstractString)::Int
     protocol_line("done", "reason" => state.stop_reason, "iterations" => state.iterations,
                   "evals" => format_number(state.evaluations),
                   "evals_per_second" => format_number(evaluations_per_second(state)),
-                  "seconds" => format_number(state.seconds))
+                  "seconds" => format_number(state.seconds),
+                  "gc_seconds" => format_number(state.gc_seconds))
     return 0
 end
 
