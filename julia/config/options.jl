@@ -15,6 +15,7 @@ const DEFAULT_OPTIONS = (
     timeout_in_seconds = 0.0,    # 0: none
     max_evals = 0,               # 0: none
     early_stop_loss = -Inf,      # stop when an equation reaches this loss
+    early_stop_condition = "",   # or Julia source of a function (loss, complexity) -> Bool
     random_state = 0,
     deterministic = false,
     tournament_selection_n = 15,
@@ -78,6 +79,7 @@ struct Options{B<:Tuple,U<:Tuple}
     timeout_in_seconds::Float64
     max_evals::Int
     early_stop_loss::Float64
+    early_stop_condition::String
     random_state::Int
     deterministic::Bool
     tournament_selection_n::Int
@@ -160,7 +162,7 @@ function Options(; kwargs...)
     # Explicit parameters make the constructor convert (e.g. an integer timeout to Float64).
     return Options{typeof(operators.binary),typeof(operators.unary)}(operators, s.niterations, s.populations, s.population_size,
         s.ncycles_per_iteration, s.maxsize, s.maxdepth == 0 ? s.maxsize : s.maxdepth,
-        s.parsimony, s.timeout_in_seconds, s.max_evals, s.early_stop_loss, s.random_state,
+        s.parsimony, s.timeout_in_seconds, s.max_evals, s.early_stop_loss, s.early_stop_condition, s.random_state,
         s.deterministic, s.tournament_selection_n, s.tournament_selection_p, s.annealing,
         s.alpha, s.adaptive_parsimony_scaling, s.use_frequency, s.use_frequency_in_tournament,
         s.migration, s.hof_migration, s.fraction_replaced, s.fraction_replaced_hof, s.topn,

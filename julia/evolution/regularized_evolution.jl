@@ -224,6 +224,7 @@ function simplify_and_optimize!(population::Population{T}, context::EvolutionCon
     options = context.options
     cost = evaluation_cost(data, context)
     evaluations = 0.0
+    best = best_member(population)  # its constants are always fitted: it is the likeliest winner
     for member in population.members
         if options.should_simplify
             simplified = simplify_tree(member.tree, options.operators)
@@ -234,7 +235,7 @@ function simplify_and_optimize!(population::Population{T}, context::EvolutionCon
                 evaluations += cost
             end
         end
-        if options.should_optimize_constants && rand(population.rng) < options.optimize_probability
+        if options.should_optimize_constants && (member === best || rand(population.rng) < options.optimize_probability)
             evaluations += cost * optimize_constants!(member, data, workspace, options,
                                                       population.rng, context.normalization)
         end

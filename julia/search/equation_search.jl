@@ -17,6 +17,7 @@ mutable struct SearchState{T<:AbstractFloat}
     seconds::Float64
     gc_seconds::Float64      # garbage-collection time of the process during the search
     stop_reason::Symbol
+    rng::MersenneTwister     # for the work done at the iteration barrier
 end
 
 evaluations_per_second(state::SearchState) = state.seconds > 0 ? state.evaluations / state.seconds : 0.0
@@ -42,13 +43,6 @@ function current_maxsize(options::Options, iteration::Int)
     return clamp(3 + floor(Int, (options.maxsize - 3) * fraction), min(3, options.maxsize), options.maxsize)
 end
 
-function stop_reason(state::SearchState, options::Options, start::Float64)
-    state.iterations >= options.niterations && return :niterations
-    options.timeout_in_seconds > 0 && time() - start >= options.timeout_in_seconds && return :timeout
-    options.max_evals > 0 && state.evaluations >= options.max_evals && return :max_evals
-    best_loss(state.hall_of_fame) <= options.early_stop_loss && return :early_stop
-    return :none
-end
 
 """What stays fixed during one search: the data, the options, and the shared resources."""
 struct SearchSetup{T<:AbstractFloat,O<:Options}
@@ -59,6 +53,29 @@ struct SearchSetup{T<:AbstractFloat,O<:Options}
     start::Float64
     deadline::Float64                      # time() at which the timeout falls; Inf when none
     stop_requested::Threads.Atomic{Bool}
+    stop_condition::Function               # (loss, complexity) -> Bool, from early_stop_condition
+end
+
+never_stop(loss, complexity) = false
+
+"""
+    compile_stop_condition(source) -> Function
+
+Julia source of a function of (loss, complexity), as PySR takes it:
+`"f(loss, complexity) = loss < 1e-6 && complexity < 10"`. Evaluated in a fresh module.
+"""
+function compile_stop_condition(source::AbstractString)
+    isempty(strip(source)) && return never_stop
+    condition = try
+        Core.eval(Module(:EarlyStopCondition), Meta.parse(source))
+    catch error
+        throw(ArgumentError("early_stop_condition is not valid Julia: $(sprint(showerror, error))"))
+    end
+    # The method was defined after this code was compiled: ask in the newest world.
+    condition isa Function && Base.invokelatest(applicable, condition, 1.0, 1) || throw(ArgumentError(
+        "early_stop_condition must define a function of (loss, complexity), e.g. " *
+        "\"f(loss, complexity) = loss < 1e-6 && complexity < 10\""))
+    return condition
 end
 
 function SearchSetup(data::Dataset{T}, options::Options, stop_requested::Threads.Atomic{Bool}) where {T}
@@ -68,7 +85,20 @@ function SearchSetup(data::Dataset{T}, options::Options, stop_requested::Threads
         put!(workspaces, Workspace(data, batch_rows(options, data)))
     end
     deadline = options.timeout_in_seconds > 0 ? start + options.timeout_in_seconds : Inf
-    return SearchSetup(data, options, max(baseline_loss(data), 1e-12), workspaces, start, deadline, stop_requested)
+    return SearchSetup(data, options, max(baseline_loss(data), 1e-12), workspaces, start, deadline, stop_requested,
+                       compile_stop_condition(options.early_stop_condition))
+end
+
+function stop_reason(state::SearchState, setup::SearchSetup)
+    options = setup.options
+    state.iterations >= options.niterations && return :niterations
+    options.timeout_in_seconds > 0 && time() - setup.start >= options.timeout_in_seconds && return :timeout
+    options.max_evals > 0 && state.evaluations >= options.max_evals && return :max_evals
+    best_loss(state.hall_of_fame) <= options.early_stop_loss && return :early_stop
+    for member in pareto_front(state.hall_of_fame)
+        Base.invokelatest(setup.stop_condition, member.loss, member.complexity) === true && return :early_stop
+    end
+    return :none
 end
 
 function initial_state(setup::SearchSetup{T}) where {T}
@@ -82,7 +112,8 @@ function initial_state(setup::SearchSetup{T}) where {T}
         offer!(hall_of_fame, member)
     end
     return SearchState{T}(populations, hall_of_fame, ComplexityFrequencies(options.maxsize),
-                          Float64(options.populations * options.population_size), 0, 0.0, 0.0, :none)
+                          Float64(options.populations * options.population_size), 0, 0.0, 0.0, :none,
+                          MersenneTwister(population_seed(options.random_state, 0)))
 end
 
 """
@@ -117,12 +148,13 @@ function evolve_until_stopped!(state::SearchState, setup::SearchSetup, on_iterat
                                    current_maxsize(options, state.iterations + 1), setup.deadline,
                                    setup.stop_requested)
         reports = run_populations(state.populations, context, setup.workspaces)
-        merge_reports!(state, reports)
+        improved = merge_reports!(state, reports)
+        optimize_hall_of_fame_entries!(state, setup, improved)
         state.iterations += 1
         migrate_all!(state, options)
         state.seconds = time() - setup.start
         on_iteration(state)
-        reason = setup.stop_requested[] ? :interrupted : stop_reason(state, options, setup.start)
+        reason = setup.stop_requested[] ? :interrupted : stop_reason(state, setup)
         if reason !== :none
             state.stop_reason = reason
             return state
@@ -168,13 +200,30 @@ function evolve_with_pooled_workspace!(population::Population{T}, context::Evolu
     end
 end
 
+"""Merge the populations' reports in population order; returns the complexities whose hall-of-fame entry improved."""
 function merge_reports!(state::SearchState, reports::Vector{<:PopulationReport})
+    improved = Int[]
     for report in reports
         state.evaluations += report.evaluations
         add_counts!(state.frequencies, report.complexity_counts)
         for c in eachindex(report.best_seen.exists)
-            report.best_seen.exists[c] && offer!(state.hall_of_fame, report.best_seen.members[c])
+            report.best_seen.exists[c] && offer!(state.hall_of_fame, report.best_seen.members[c]) && push!(improved, c)
         end
+    end
+    return unique!(improved)
+end
+
+"""Fit the constants of new hall-of-fame entries on the full data (they were found on noisy or stale losses)."""
+function optimize_hall_of_fame_entries!(state::SearchState, setup::SearchSetup, complexities::Vector{Int})
+    setup.options.should_optimize_constants || return state
+    workspace = take!(setup.workspaces)
+    try
+        for c in complexities
+            state.evaluations += optimize_constants!(state.hall_of_fame.members[c], setup.data, workspace,
+                                                     setup.options, state.rng, setup.normalization)
+        end
+    finally
+        put!(setup.workspaces, workspace)
     end
     return state
 end

@@ -21,7 +21,8 @@ end
 
 @testset "PySRLite" begin
     for file in ("test_operators.jl", "test_evaluation.jl", "test_simplification.jl", "test_options.jl",
-                 "test_hall_of_fame.jl", "test_constant_optimization.jl", "test_search.jl", "test_protocol.jl")
+                 "test_hall_of_fame.jl", "test_constant_optimization.jl", "test_search.jl", "test_search_options.jl",
+                 "test_protocol.jl")
         include(file)
     end
 end
