@@ -110,6 +110,29 @@ struct Options{B<:Tuple,U<:Tuple}
     verbosity::Int
 end
 
+# early_stop_condition: Julia source compiled into a (loss, complexity) -> Bool function.
+never_stop(loss, complexity) = false
+
+"""
+    compile_stop_condition(source) -> Function
+
+Julia source of a function of (loss, complexity), as PySR takes it:
+`"f(loss, complexity) = loss < 1e-6 && complexity < 10"`. Evaluated in a fresh module.
+"""
+function compile_stop_condition(source::AbstractString)
+    isempty(strip(source)) && return never_stop
+    condition = try
+        Core.eval(Module(:EarlyStopCondition), Meta.parse(source))
+    catch error
+        throw(ArgumentError("early_stop_condition is not valid Julia: $(sprint(showerror, error))"))
+    end
+    # The method was defined after this code was compiled: ask in the newest world.
+    condition isa Function && Base.invokelatest(applicable, condition, 1.0, 1) || throw(ArgumentError(
+        "early_stop_condition must define a function of (loss, complexity), e.g. " *
+        "\"f(loss, complexity) = loss < 1e-6 && complexity < 10\""))
+    return condition
+end
+
 function check_option(condition::Bool, name::Symbol, value, requirement::AbstractString)
     condition || throw(ArgumentError("option $name must be $requirement, got $(repr(value))"))
     return nothing
@@ -158,6 +181,7 @@ function Options(; kwargs...)
         check_option(value >= 0, Symbol(:weight_, kind), value, "non-negative")
     end
     check_option(sum(weights.values) > 0, :weight_add_node, weights.values, "such that some mutation weight is positive")
+    compile_stop_condition(s.early_stop_condition)  # fail here, with the other invalid options
     operators = OperatorSet(collect(s.binary_operators), collect(s.unary_operators))
     # Explicit parameters make the constructor convert (e.g. an integer timeout to Float64).
     return Options{typeof(operators.binary),typeof(operators.unary)}(operators, s.niterations, s.populations, s.population_size,

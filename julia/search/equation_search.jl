@@ -56,27 +56,6 @@ struct SearchSetup{T<:AbstractFloat,O<:Options}
     stop_condition::Function               # (loss, complexity) -> Bool, from early_stop_condition
 end
 
-never_stop(loss, complexity) = false
-
-"""
-    compile_stop_condition(source) -> Function
-
-Julia source of a function of (loss, complexity), as PySR takes it:
-`"f(loss, complexity) = loss < 1e-6 && complexity < 10"`. Evaluated in a fresh module.
-"""
-function compile_stop_condition(source::AbstractString)
-    isempty(strip(source)) && return never_stop
-    condition = try
-        Core.eval(Module(:EarlyStopCondition), Meta.parse(source))
-    catch error
-        throw(ArgumentError("early_stop_condition is not valid Julia: $(sprint(showerror, error))"))
-    end
-    # The method was defined after this code was compiled: ask in the newest world.
-    condition isa Function && Base.invokelatest(applicable, condition, 1.0, 1) || throw(ArgumentError(
-        "early_stop_condition must define a function of (loss, complexity), e.g. " *
-        "\"f(loss, complexity) = loss < 1e-6 && complexity < 10\""))
-    return condition
-end
 
 function SearchSetup(data::Dataset{T}, options::Options, stop_requested::Threads.Atomic{Bool}) where {T}
     start = time()

@@ -86,6 +86,7 @@ function write_hall_of_fame(path::AbstractString, state::SearchState, options::O
 end
 
 format_number(x::Real) = @sprintf("%.6g", x)
+format_count(x::Real) = string(round(Int, x))
 
 function protocol_line(kind::AbstractString, pairs::Pair...)
     println(stdout, "pysr_lite:", kind, isempty(pairs) ? "" : " ", join(("$key=$value" for (key, value) in pairs), " "))
@@ -100,7 +101,7 @@ end
 
 function progress_line(state::SearchState, options::Options)
     protocol_line("progress", "iteration" => state.iterations, "niterations" => options.niterations,
-                  "evals" => format_number(state.evaluations),
+                  "evals" => format_count(state.evaluations),
                   "evals_per_second" => format_number(evaluations_per_second(state)),
                   "seconds" => format_number(state.seconds),
                   "best_loss" => format_number(best_loss(state.hall_of_fame)),
@@ -130,7 +131,7 @@ function run_search_in_folder(run_folder::AbstractString)::Int
         progress_line(state, options)
     end)
     protocol_line("done", "reason" => state.stop_reason, "iterations" => state.iterations,
-                  "evals" => format_number(state.evaluations),
+                  "evals" => format_count(state.evaluations),
                   "evals_per_second" => format_number(evaluations_per_second(state)),
                   "seconds" => format_number(state.seconds),
                   "gc_seconds" => format_number(state.gc_seconds))

@@ -44,6 +44,6 @@ end
     options = P.Options(; REFERENCE..., niterations=100, early_stop_condition="f(loss, complexity) = loss < 1e-8 && complexity <= 3")
     state = P.equation_search(data, options)
     @test state.stop_reason === :early_stop && state.iterations < 100
-    @test_throws ArgumentError P.equation_search(data, P.Options(; REFERENCE..., early_stop_condition="f(x) = "))
-    @test_throws ArgumentError P.equation_search(data, P.Options(; REFERENCE..., early_stop_condition="1 + 1"))
+    @test_throws ArgumentError P.Options(; REFERENCE..., early_stop_condition="f(x) = ")
+    @test_throws ArgumentError P.Options(; REFERENCE..., early_stop_condition="1 + 1")
 end

@@ -1,0 +1,165 @@
+"""The ``pysr-lite`` command line (click): ``search`` a CSV file, or run the ``demo``.
+
+    pysr-lite search data.csv --target y --unary-operators cos --niterations 40
+    pysr-lite demo
+    python -m pysr_lite search data.csv --target y -O deterministic=true -O random_state=0
+
+Every option of ``pysr_lite.options`` is reachable with ``-O/--option name=value``; the common
+ones also have their own flags. Errors are reported as one clean message, not a traceback.
+"""
+
+from __future__ import annotations
+
+import importlib.resources
+from pathlib import Path
+from typing import Any
+
+import click
+import pandas as pd
+
+from . import __version__
+from .api import SearchResult, search
+from .engine import EngineError, EngineNotFoundError, JuliaNotFoundError
+from .options import parse_option_text
+
+# The demo: 200 rows, x0 and x1 uniform on [-3, 3] (numpy default_rng(2024)), y = x0**2 + cos(x1).
+DEMO_DATASET = "demo.csv"
+DEMO_TARGET = "y"
+DEMO_EQUATION = "x0**2 + cos(x1)"
+DEMO_OPTIONS = dict(
+    binary_operators=["+", "-", "*"],
+    unary_operators=["cos"],
+    niterations=20,
+    populations=8,
+    population_size=30,
+    maxsize=12,
+    random_state=0,
+    deterministic=True,
+    early_stop_condition=1e-10,
+)
+EXPECTED_ERRORS = (ValueError, OSError, JuliaNotFoundError, EngineNotFoundError, EngineError)
+
+
+def _comma_list(text: str | None) -> list[str] | None:
+    if text is None:
+        return None
+    return [part.strip() for part in text.split(",") if part.strip()]
+
+
+def _extra_options(pairs: tuple[str, ...]) -> dict[str, Any]:
+    options: dict[str, Any] = {}
+    for pair in pairs:
+        name, equals, text = pair.partition("=")
+        if not equals:
+            raise click.BadParameter(f"expected NAME=VALUE, got {pair!r}", param_hint="--option")
+        try:
+            options[name.strip()] = parse_option_text(name.strip(), text)
+        except ValueError as error:
+            raise click.BadParameter(str(error), param_hint="--option") from None
+    return options
+
+
+def _front_table(result: SearchResult) -> pd.DataFrame:
+    """The front as plain text columns, for CSV files."""
+    return pd.DataFrame(
+        {
+            "complexity": result.equations["complexity"],
+            "loss": result.equations["loss"],
+            "score": result.equations["score"],
+            "equation": result.equations["equation"],
+            "sympy_format": [str(expression) for expression in result.equations["sympy_format"]],
+        }
+    )
+
+
+def _run(X: pd.DataFrame, y: pd.Series, options: dict[str, Any]) -> SearchResult:
+    """``search`` with expected failures turned into click errors (partial fronts still shown)."""
+    try:
+        return search(X, y, **options)
+    except EngineError as error:
+        if error.partial_result is not None:
+            click.echo(repr(error.partial_result))
+        raise click.ClickException(str(error)) from None
+    except EXPECTED_ERRORS as error:
+        raise click.ClickException(str(error)) from None
+
+
+def _report(result: SearchResult, target: str, output: str | None) -> None:
+    click.echo(repr(result))
+    best = result.best()
+    click.echo(f"\nBest equation (complexity {best.complexity}, loss {best.loss:.4g}):")
+    click.echo(f"    {target} = {best.sympy()}")
+    path = Path(output) if output else result.run_directory / "equations.csv"
+    try:
+        _front_table(result).to_csv(path, index=False, float_format="%.17g")
+    except OSError as error:
+        raise click.ClickException(f"could not write the front to {path}: {error}") from None
+    click.echo(f"Front written to {path}")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="pysr-lite")
+def cli() -> None:
+    """Symbolic regression: find simple equations that fit your data."""
+
+
+@cli.command("search")
+@click.argument("data", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--target", required=True, help="Column of DATA to explain.")
+@click.option("--features", help="Comma-separated columns to use (default: all but the target).")
+@click.option("--binary-operators", help='Comma-separated, e.g. "+,-,*,/" (the default).')
+@click.option("--unary-operators", help='Comma-separated, e.g. "cos,exp" (default: none).')
+@click.option("--niterations", type=int, help="Iterations of the search.")
+@click.option("--populations", type=int, help="Number of populations.")
+@click.option("--population-size", type=int, help="Equations per population.")
+@click.option("--maxsize", type=int, help="Largest equation complexity.")
+@click.option("--timeout", "timeout_in_seconds", type=float, help="Stop after this many seconds.")
+@click.option("--threads", type=int, help="Julia threads (default: all cores).")
+@click.option("--random-state", type=int, help="Seed (default: random, recorded in the run folder).")
+@click.option("--output", type=click.Path(dir_okay=False), help="CSV file for the front (default: equations.csv in the run folder).")
+@click.option("--output-directory", type=click.Path(file_okay=False), help="Where run folders go (default: ./outputs).")
+@click.option("--verbosity", type=int, help="0: quiet, 1: progress (default).")
+@click.option("-O", "--option", "extra", multiple=True, metavar="NAME=VALUE", help="Any other search option, e.g. -O deterministic=true; repeatable.")
+def search_command(data: Path, target: str, features: str | None, output: str | None, extra: tuple[str, ...], **flags: Any) -> None:
+    """Search for equations TARGET = f(features) in the CSV file DATA."""
+    try:
+        table = pd.read_csv(data)
+    except (ValueError, OSError, UnicodeDecodeError) as error:
+        raise click.ClickException(f"could not read {data} as CSV: {error}") from None
+    if target not in table.columns:
+        raise click.BadParameter(f"{target!r} is not a column of {data}; columns: {', '.join(map(str, table.columns))}", param_hint="--target")
+    feature_names = _comma_list(features) or [column for column in table.columns if column != target]
+    missing = [name for name in feature_names if name not in table.columns]
+    if missing:
+        raise click.BadParameter(f"not columns of {data}: {', '.join(missing)}", param_hint="--features")
+
+    options = _extra_options(extra)
+    flags["binary_operators"] = _comma_list(flags["binary_operators"])
+    flags["unary_operators"] = _comma_list(flags["unary_operators"])
+    options.update({name: value for name, value in flags.items() if value is not None})
+    result = _run(table[feature_names], table[target], options)
+    _report(result, target, output)
+
+
+@cli.command("demo")
+@click.option("--threads", type=int, help="Julia threads (default: all cores).")
+@click.option("--output-directory", type=click.Path(file_okay=False), help="Where the run folder goes (default: ./outputs).")
+@click.option("--verbosity", type=int, default=1, show_default=True, help="0: quiet, 1: progress.")
+def demo_command(threads: int | None, output_directory: str | None, verbosity: int) -> None:
+    """Rediscover y = x0**2 + cos(x1) from 200 rows shipped with pysr_lite (a few seconds)."""
+    dataset = importlib.resources.files("pysr_lite") / "datasets" / DEMO_DATASET
+    with importlib.resources.as_file(dataset) as path:
+        table = pd.read_csv(path)
+    click.echo(f"Demo: {len(table)} rows of x0, x1 (uniform on [-3, 3]); the hidden law is y = {DEMO_EQUATION}.")
+    options = dict(DEMO_OPTIONS, threads=threads, output_directory=output_directory, verbosity=verbosity)
+    result = _run(table[["x0", "x1"]], table[DEMO_TARGET], options)
+    _report(result, DEMO_TARGET, None)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point of the ``pysr-lite`` script and of ``python -m pysr_lite``."""
+    cli.main(args=argv, prog_name="pysr-lite")
+
+
+if __name__ == "__main__":
+    main()

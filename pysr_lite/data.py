@@ -1,0 +1,335 @@
+"""Input validation at the edge, and the data files of a run folder (docs/protocol.md).
+
+Everything the user hands in (X, y, weights, variable names) is checked once here, with messages
+that say what is wrong and what to do; the rest of the package works with a ``Dataset``.
+
+>>> import numpy as np
+>>> dataset = prepare_dataset(np.array([[1.0, 2.0], [3.0, 4.0]]), [1.0, 2.0])
+>>> dataset.variable_names, dataset.n_rows
+(['x0', 'x1'], 2)
+"""
+
+from __future__ import annotations
+
+import keyword
+import os
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Sequence
+
+import numpy as np
+import pandas as pd
+
+from .operators import ALIASES, BINARY_OPERATORS, UNARY_OPERATORS
+
+_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+# Names the equation text could read as something else than a variable.
+_RESERVED_NAMES = {"inf", "nan", "Inf", "NaN", "Infinity", "infinity"}
+_FLOAT_TYPES = {32: "<f4", 64: "<f8"}
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """Validated training data: X (n_rows, n_features) float64, y (n_rows,), optional weights."""
+
+    X: np.ndarray
+    y: np.ndarray
+    weights: np.ndarray | None
+    variable_names: list[str]
+
+    @property
+    def n_rows(self) -> int:
+        return self.X.shape[0]
+
+    @property
+    def n_features(self) -> int:
+        return self.X.shape[1]
+
+
+# ----------------------------------------------------------------------------------------------
+# Variable names
+# ----------------------------------------------------------------------------------------------
+
+
+def default_variable_names(n_features: int) -> list[str]:
+    """``x0, x1, ...`` as PySR names them."""
+    return [f"x{index}" for index in range(n_features)]
+
+
+def _operator_names() -> set[str]:
+    return set(BINARY_OPERATORS) | set(UNARY_OPERATORS) | set(ALIASES)
+
+
+def validate_variable_names(names: Sequence[Any], n_features: int) -> list[str]:
+    """Check that ``names`` are ``n_features`` distinct identifiers that no operator uses.
+
+    >>> validate_variable_names(["cos", "b"], 2)
+    Traceback (most recent call last):
+    ...
+    ValueError: variable name 'cos' is also an operator name; rename that feature (e.g. 'cos_')
+    """
+    if isinstance(names, (str, bytes)) or not hasattr(names, "__iter__"):
+        raise ValueError(f"variable_names must be a list of strings, got {names!r}")
+    names = list(names)
+    if len(names) != n_features:
+        raise ValueError(
+            f"variable_names has {len(names)} names but X has {n_features} features; "
+            "give exactly one name per column of X"
+        )
+    operators = _operator_names()
+    for name in names:
+        if not isinstance(name, str) or not _IDENTIFIER.match(name):
+            raise ValueError(
+                f"variable name {name!r} is not an identifier: use letters, digits and '_', "
+                "not starting with a digit (e.g. 'x_1')"
+            )
+        if name in operators:
+            raise ValueError(
+                f"variable name {name!r} is also an operator name; rename that feature "
+                f"(e.g. '{name}_')"
+            )
+        if name in _RESERVED_NAMES or keyword.iskeyword(name):
+            raise ValueError(
+                f"variable name {name!r} is reserved; rename that feature (e.g. '{name}_')"
+            )
+    duplicates = sorted({name for name in names if names.count(name) > 1})
+    if duplicates:
+        raise ValueError(f"variable names must be distinct; repeated: {', '.join(duplicates)}")
+    return names
+
+
+# ----------------------------------------------------------------------------------------------
+# Arrays
+# ----------------------------------------------------------------------------------------------
+
+
+def _numeric_column(values: Any, label: str) -> np.ndarray:
+    """A float64 copy of one column, or a ValueError naming ``label`` if it is not numeric."""
+    if isinstance(values, pd.Series) and (
+        pd.api.types.is_numeric_dtype(values.dtype) or pd.api.types.is_bool_dtype(values.dtype)
+    ):
+        # Nullable pandas columns (Int64, Float64, boolean): missing values become NaN, which the
+        # finiteness check then reports by column and count.
+        return values.to_numpy(dtype=np.float64, na_value=np.nan)
+    array = np.asarray(values)
+    if array.dtype.kind not in "biuf":
+        raise ValueError(
+            f"{label} is not numeric (dtype {array.dtype}); convert it to numbers or drop it"
+        )
+    return array.astype(np.float64)
+
+
+def _check_finite(values: np.ndarray, label: str) -> None:
+    bad = ~np.isfinite(values)
+    if bad.any():
+        first = int(np.flatnonzero(bad)[0])
+        raise ValueError(
+            f"{label} contains {int(bad.sum())} NaN/Inf value(s) (first at row {first}); "
+            "remove or impute those rows"
+        )
+
+
+def _features(X: Any) -> tuple[np.ndarray, list[str] | None]:
+    """X as a float64 (n_rows, n_features) array, plus the DataFrame's column names if any."""
+    if isinstance(X, pd.DataFrame):
+        columns = [
+            _numeric_column(X.iloc[:, index], f"X column {column!r}")
+            for index, column in enumerate(X.columns)
+        ]
+        array = np.column_stack(columns) if columns else np.empty((len(X), 0))
+        return array, list(X.columns)
+    if isinstance(X, pd.Series):
+        raise ValueError("X is a pandas Series; pass a DataFrame (X.to_frame()) or a 2-D array")
+    array = np.asarray(X)
+    if array.ndim == 1:
+        raise ValueError(
+            f"X must be 2-D (n_rows, n_features), got a 1-D array of length {array.shape[0]}; "
+            "use X.reshape(-1, 1) for a single feature"
+        )
+    if array.ndim != 2:
+        raise ValueError(f"X must be 2-D (n_rows, n_features), got shape {array.shape}")
+    if array.dtype.kind not in "biuf":
+        raise ValueError(f"X is not numeric (dtype {array.dtype}); convert it to numbers")
+    return array.astype(np.float64), None
+
+
+def _target(y: Any) -> np.ndarray:
+    if isinstance(y, pd.DataFrame):
+        if y.shape[1] != 1:
+            raise ValueError(
+                f"y has {y.shape[1]} columns: multi-output is not supported yet; "
+                "search one target at a time"
+            )
+        y = y.iloc[:, 0]
+    if isinstance(y, pd.Series):
+        return _numeric_column(y, "y")
+    array = np.asarray(y)
+    if array.ndim == 2:
+        if array.shape[1] != 1:
+            raise ValueError(
+                f"y has shape {array.shape}: multi-output is not supported yet; "
+                "search one target at a time"
+            )
+        array = array[:, 0]
+    if array.ndim != 1:
+        raise ValueError(f"y must be 1-D (n_rows,), got shape {array.shape}")
+    return _numeric_column(array, "y")
+
+
+def _column_labels(names: Sequence[str], n_features: int) -> list[str]:
+    return [f"X column {name!r}" for name in names] if names else [
+        f"X column {index}" for index in range(n_features)
+    ]
+
+
+def prepare_dataset(
+    X: Any,
+    y: Any,
+    weights: Any = None,
+    variable_names: Sequence[str] | None = None,
+) -> Dataset:
+    """Validate the training data and return it as a ``Dataset``.
+
+    X is a numpy array or a pandas DataFrame (whose column names become the variable names unless
+    ``variable_names`` is given); y is 1-D or a single column; weights are optional,
+    non-negative, with a positive sum.
+    """
+    features, columns = _features(X)
+    n_rows, n_features = features.shape
+    if n_rows == 0:
+        raise ValueError("X has 0 rows; at least one row of data is needed")
+    if n_features == 0:
+        raise ValueError("X has 0 columns; at least one feature is needed")
+    if variable_names is None:
+        if columns is not None:
+            try:
+                variable_names = validate_variable_names(columns, n_features)
+            except ValueError as error:
+                raise ValueError(
+                    f"the DataFrame's column names cannot be variable names: {error}; rename the "
+                    "columns or pass variable_names=[...]"
+                ) from None
+        else:
+            variable_names = default_variable_names(n_features)
+    variable_names = validate_variable_names(variable_names, n_features)
+
+    target = _target(y)
+    if target.shape[0] != n_rows:
+        raise ValueError(
+            f"X has {n_rows} rows but y has {target.shape[0]}; they must describe the same rows"
+        )
+    for index, label in enumerate(_column_labels(variable_names, n_features)):
+        _check_finite(features[:, index], label)
+    _check_finite(target, "y")
+
+    sample_weights = None if weights is None else _weights(weights, n_rows)
+    return Dataset(features, target, sample_weights, variable_names)
+
+
+def _weights(weights: Any, n_rows: int) -> np.ndarray:
+    array = np.asarray(weights)
+    if array.ndim == 2 and array.shape[1] == 1:
+        array = array[:, 0]
+    array = _numeric_column(array, "weights")
+    if array.ndim != 1 or array.shape[0] != n_rows:
+        raise ValueError(
+            f"weights must be 1-D with one value per row ({n_rows}), got shape {array.shape}"
+        )
+    _check_finite(array, "weights")
+    negative = array < 0
+    if negative.any():
+        raise ValueError(
+            f"weights contains {int(negative.sum())} negative value(s) (first at row "
+            f"{int(np.flatnonzero(negative)[0])}); weights must be >= 0"
+        )
+    if array.sum() <= 0:
+        raise ValueError("weights are all 0; at least one row needs a positive weight")
+    return array
+
+
+def prepare_features(X: Any, variable_names: Sequence[str]) -> np.ndarray:
+    """X for prediction: a float64 (n_rows, len(variable_names)) array.
+
+    A DataFrame is matched by column name (extra columns are ignored); an array must have one
+    column per variable, in order.
+    """
+    if isinstance(X, pd.DataFrame):
+        missing = [name for name in variable_names if name not in X.columns]
+        if missing:
+            raise ValueError(
+                f"X is missing the column(s) {', '.join(map(repr, missing))} the equations use; "
+                f"expected columns {list(variable_names)}"
+            )
+        X = X[list(variable_names)]
+    features, _ = _features(X)
+    if features.shape[1] != len(variable_names):
+        raise ValueError(
+            f"X has {features.shape[1]} features but the equations were fitted on "
+            f"{len(variable_names)} ({', '.join(variable_names)})"
+        )
+    for index, name in enumerate(variable_names):
+        _check_finite(features[:, index], f"X column {name!r}")
+    return features
+
+
+# ----------------------------------------------------------------------------------------------
+# Run folder
+# ----------------------------------------------------------------------------------------------
+
+
+def create_run_directory(output_directory: str | os.PathLike) -> Path:
+    """Create a fresh, never-shared run folder ``<output_directory>/<YYYYmmdd_HHMMSS>_<8 hex>``."""
+    parent = Path(output_directory)
+    parent.mkdir(parents=True, exist_ok=True)
+    for _attempt in range(100):
+        name = f"{datetime.now():%Y%m%d_%H%M%S}_{secrets.token_hex(4)}"
+        try:
+            (parent / name).mkdir(exist_ok=False)
+        except FileExistsError:
+            continue
+        return (parent / name).resolve()
+    raise RuntimeError(f"could not create a fresh run folder in {parent}")
+
+
+def float_type(precision: int) -> np.dtype:
+    """The little-endian float dtype of the run's binary files."""
+    if precision not in _FLOAT_TYPES:
+        raise ValueError(f"precision must be 32 or 64, got {precision!r}")
+    return np.dtype(_FLOAT_TYPES[precision])
+
+
+def _to_precision(values: np.ndarray, precision: int, label: str) -> np.ndarray:
+    with np.errstate(over="ignore"):
+        converted = values.astype(float_type(precision))
+    if not np.isfinite(converted).all():
+        raise ValueError(
+            f"{label} has values too large for precision={precision}; rescale them or use "
+            "precision=64"
+        )
+    return converted
+
+
+def write_data_files(run_directory: str | os.PathLike, dataset: Dataset, precision: int) -> None:
+    """Write X.bin (column-major), y.bin and, with weights, weights.bin into the run folder."""
+    run_directory = Path(run_directory)
+    # X.T in C order is X in column-major order: all rows of feature 0, then feature 1, ...
+    _to_precision(np.ascontiguousarray(dataset.X.T), precision, "X").tofile(run_directory / "X.bin")
+    _to_precision(dataset.y, precision, "y").tofile(run_directory / "y.bin")
+    if dataset.weights is not None:
+        _to_precision(dataset.weights, precision, "weights").tofile(run_directory / "weights.bin")
+
+
+def read_data_files(
+    run_directory: str | os.PathLike, n_rows: int, n_features: int, precision: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+    """Read back X (n_rows, n_features), y and weights (None if absent) from a run folder."""
+    run_directory = Path(run_directory)
+    dtype = float_type(precision)
+    X = np.fromfile(run_directory / "X.bin", dtype=dtype).reshape(n_features, n_rows).T
+    y = np.fromfile(run_directory / "y.bin", dtype=dtype)
+    weights_path = run_directory / "weights.bin"
+    weights = np.fromfile(weights_path, dtype=dtype) if weights_path.exists() else None
+    return X, y, weights

@@ -1,0 +1,526 @@
+"""Finding Julia and the engine, and running the engine on a run folder (docs/protocol.md).
+
+Three steps, kept apart so that a persistent engine process can replace the second later:
+
+1. ``locate_engine()`` finds a Julia >= 1.5 and the engine's directory -> ``Engine``;
+2. ``Engine.start(run_directory, threads)`` starts the engine on a prepared run folder
+   -> ``EngineProcess`` (today: one ``julia`` subprocess per search);
+3. ``EngineProcess.follow(...)`` streams its output until it exits -> ``EngineReport``
+   (progress printed, logs written, Ctrl-C and overdue timeouts handled), and
+   ``check_report`` turns a failed run into ``EngineError`` / ``EngineInputError``.
+
+``run_engine`` does all three. The command line is built in one place: ``engine_command``.
+
+>>> engine_command("/tmp/run", 4, julia_executable="julia", engine_directory="/opt/engine")[:4]
+['julia', '--project=/opt/engine', '--startup-file=no', '-t']
+"""
+
+from __future__ import annotations
+
+import collections
+import os
+import queue
+import re
+import shlex
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Sequence
+
+from .progress import ProgressPrinter
+from .protocol import parse_protocol_line, statistics
+
+JULIA_ENVIRONMENT_VARIABLE = "PYSR_LITE_JULIA"
+MINIMUM_JULIA_VERSION = (1, 5)
+ENGINE_PROJECT_NAME = "PySRLite"
+EXIT_INVALID_INPUT = 2
+
+# An engine that outlives timeout_in_seconds by this much is stopped by the frontend. Generous,
+# because the first run of a fresh install also compiles the engine before the clock starts.
+TIMEOUT_MARGIN_SECONDS = 120.0
+TIMEOUT_MARGIN_FRACTION = 0.5
+# After SIGINT the engine writes its front and exits; SIGTERM and SIGKILL follow if it does not.
+INTERRUPT_GRACE_SECONDS = 5.0
+TERMINATE_GRACE_SECONDS = 3.0
+# How long the engine may take to exit after closing stdout (and stdout to close after it exits).
+EXIT_WAIT_SECONDS = 10.0
+STDERR_TAIL_LINES = 40
+
+_HOW_TO_GET_JULIA = (
+    "To fix it, do one of:\n"
+    "  - from a pysr_lite checkout, run `bash scripts/install_julia.sh`;\n"
+    "  - install Julia >= {minimum} (e.g. with juliaup: `curl -fsSL https://install.julialang.org | sh`)"
+    " and make sure `julia` is on PATH;\n"
+    "  - set {variable} to the path of a julia >= {minimum} executable."
+)
+
+
+class JuliaNotFoundError(RuntimeError):
+    """No usable Julia (>= 1.5): the message says how to get one."""
+
+
+class EngineNotFoundError(RuntimeError):
+    """The engine's Julia sources (Project.toml, src/, julia/) are not where the package expects."""
+
+
+class EngineError(RuntimeError):
+    """The engine crashed (exit code other than 0 and 2).
+
+    ``partial_result`` is the last front the engine wrote (a ``SearchResult``), or None when it
+    wrote none; ``pysr_lite.load_result(error.run_directory)`` reads it again later.
+    """
+
+    def __init__(self, message: str, *, run_directory: Path, returncode: int | None, stderr_tail: str):
+        super().__init__(message)
+        self.run_directory = run_directory
+        self.returncode = returncode
+        self.stderr_tail = stderr_tail
+        self.partial_result: Any = None
+
+
+class EngineInputError(ValueError):
+    """The engine rejected the options or the data (exit code 2); the message is the engine's."""
+
+    def __init__(self, message: str, *, run_directory: Path):
+        super().__init__(message)
+        self.run_directory = run_directory
+
+
+# ----------------------------------------------------------------------------------------------
+# Finding Julia and the engine
+# ----------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Julia:
+    """A Julia executable and its version, e.g. ``Julia('/usr/bin/julia', (1, 5, 3))``."""
+
+    executable: str
+    version: tuple[int, ...]
+
+
+def julia_version(executable: str) -> tuple[int, ...] | None:
+    """The version ``executable --version`` reports, or None if it does not run as Julia."""
+    try:
+        completed = subprocess.run(
+            [executable, "--version"],
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    match = re.search(r"julia version (\d+)\.(\d+)(?:\.(\d+))?", completed.stdout)
+    if completed.returncode != 0 or match is None:
+        return None
+    return tuple(int(part) for part in match.groups() if part is not None)
+
+
+def _julia_error(problem: str) -> JuliaNotFoundError:
+    minimum = ".".join(map(str, MINIMUM_JULIA_VERSION))
+    how = _HOW_TO_GET_JULIA.format(minimum=minimum, variable=JULIA_ENVIRONMENT_VARIABLE)
+    return JuliaNotFoundError(f"pysr_lite needs Julia >= {minimum} to run searches, but {problem}.\n{how}")
+
+
+def find_julia() -> Julia:
+    """The Julia to use: ``$PYSR_LITE_JULIA`` if set, else ``julia`` on PATH; version >= 1.5.
+
+    Raises JuliaNotFoundError with instructions when there is none or it is too old.
+    """
+    minimum = ".".join(map(str, MINIMUM_JULIA_VERSION))
+    configured = os.environ.get(JULIA_ENVIRONMENT_VARIABLE)
+    if configured:
+        executable = shutil.which(configured) or configured
+        origin = f"{JULIA_ENVIRONMENT_VARIABLE}={configured}"
+    else:
+        executable = shutil.which("julia")
+        origin = "julia on PATH"
+        if executable is None:
+            raise _julia_error("no `julia` was found on PATH")
+    version = julia_version(executable)
+    if version is None:
+        raise _julia_error(f"{origin} does not run as Julia (`{executable} --version` failed)")
+    if version[:2] < MINIMUM_JULIA_VERSION:
+        found = ".".join(map(str, version))
+        raise _julia_error(f"{origin} is Julia {found}, older than {minimum}")
+    return Julia(executable, version)
+
+
+def _is_engine_directory(directory: Path) -> bool:
+    project = directory / "Project.toml"
+    if not project.is_file() or not (directory / "src" / f"{ENGINE_PROJECT_NAME}.jl").is_file():
+        return False
+    match = re.search(r'^name\s*=\s*"([^"]*)"', project.read_text(encoding="utf-8"), re.MULTILINE)
+    return match is not None and match.group(1) == ENGINE_PROJECT_NAME
+
+
+def find_engine_directory() -> Path:
+    """Where the engine's Julia sources are.
+
+    An installed package carries them in ``pysr_lite/_julia_engine/``; a checkout has them at
+    the repository root, beside the ``pysr_lite`` package.
+    """
+    package_directory = Path(__file__).resolve().parent
+    candidates = [package_directory / "_julia_engine", package_directory.parent]
+    for candidate in candidates:
+        if _is_engine_directory(candidate):
+            return candidate
+    looked = " and ".join(str(candidate) for candidate in candidates)
+    raise EngineNotFoundError(
+        f"the pysr_lite Julia engine was not found (looked for Project.toml naming "
+        f"{ENGINE_PROJECT_NAME} and src/{ENGINE_PROJECT_NAME}.jl in {looked}); reinstall pysr_lite "
+        "with `pip install .` from a checkout, or run from the checkout itself"
+    )
+
+
+def engine_command(
+    run_directory: str | os.PathLike,
+    threads: int,
+    *,
+    julia_executable: str,
+    engine_directory: str | os.PathLike,
+) -> list[str]:
+    """The engine's command line, exactly as docs/protocol.md writes it."""
+    return [
+        julia_executable,
+        f"--project={os.fspath(engine_directory)}",
+        "--startup-file=no",
+        "-t",
+        str(int(threads)),
+        "-e",
+        "using PySRLite; exit(PySRLite.main(ARGS))",
+        os.fspath(run_directory),
+    ]
+
+
+# ----------------------------------------------------------------------------------------------
+# Running
+# ----------------------------------------------------------------------------------------------
+
+
+@dataclass
+class EngineReport:
+    """What one engine run said and how it ended.
+
+    ``stopped_by`` is "interrupt" (Ctrl-C) or "timeout" (overdue) when the frontend stopped the
+    engine, None when it exited on its own. ``done`` holds the fields of the ``pysr_lite:done``
+    line, ``last_progress`` those of the last ``progress`` line.
+    """
+
+    run_directory: Path
+    returncode: int | None = None
+    started: dict[str, Any] | None = None
+    last_progress: dict[str, Any] | None = None
+    done: dict[str, Any] | None = None
+    errors: list[str] = field(default_factory=list)
+    stopped_by: str | None = None
+    stderr_tail: str = ""
+    command: list[str] = field(default_factory=list)
+
+    @property
+    def hall_of_fame(self) -> Path:
+        return self.run_directory / "hall_of_fame.csv"
+
+
+@dataclass(frozen=True)
+class Engine:
+    """A located engine: which Julia runs it, and where its sources are."""
+
+    julia: Julia
+    directory: Path
+
+    def command(self, run_directory: str | os.PathLike, threads: int) -> list[str]:
+        return engine_command(
+            run_directory, threads, julia_executable=self.julia.executable, engine_directory=self.directory
+        )
+
+    def start(self, run_directory: str | os.PathLike, threads: int) -> "EngineProcess":
+        """Start the engine on a prepared run folder (options.toml and the .bin files written)."""
+        run_directory = Path(run_directory)
+        command = self.command(run_directory, threads)
+        try:
+            process = subprocess.Popen(
+                command,
+                cwd=run_directory,
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+                encoding="utf-8",
+                errors="replace",
+                bufsize=1,
+                # Its own process group: a terminal's Ctrl-C reaches only us, and we decide how
+                # to stop the engine (EngineProcess.stop); the whole group can be killed at the end.
+                start_new_session=True,
+            )
+        except OSError as error:
+            raise EngineError(
+                f"could not start the engine ({error}); command: {format_command(command)}",
+                run_directory=run_directory,
+                returncode=None,
+                stderr_tail="",
+            ) from error
+        return EngineProcess(process, run_directory, command)
+
+
+def locate_engine() -> Engine:
+    """Find Julia and the engine sources (raises JuliaNotFoundError / EngineNotFoundError)."""
+    return Engine(find_julia(), find_engine_directory())
+
+
+def _pump(stream, sink: "queue.Queue[str | None]") -> None:
+    for line in stream:
+        sink.put(line)
+    sink.put(None)
+
+
+def _collect_stderr(stream, log, tail: collections.deque, echo: bool) -> None:
+    for line in stream:
+        log.write(line)
+        log.flush()
+        tail.append(line)
+        if echo:
+            sys.stderr.write(line)
+            sys.stderr.flush()
+
+
+class EngineProcess:
+    """A running engine process on one run folder."""
+
+    def __init__(self, process: subprocess.Popen, run_directory: Path, command: Sequence[str]):
+        self.process = process
+        self.run_directory = run_directory
+        self.command = list(command)
+
+    @property
+    def pid(self) -> int:
+        return self.process.pid
+
+    def follow(
+        self,
+        *,
+        verbosity: int = 1,
+        timeout_in_seconds: float | None = None,
+        timeout_margin: float | None = None,
+    ) -> EngineReport:
+        """Stream the engine's output until it exits and report how it went.
+
+        Stdout and stderr are copied to engine_stdout.log / engine_stderr.log in the run folder.
+        With ``verbosity > 0`` progress is printed (see ``ProgressPrinter``) and the engine's
+        other lines are passed through. Ctrl-C stops the engine politely (``stop``) and the report
+        says ``stopped_by="interrupt"``; so does an engine that overruns ``timeout_in_seconds``
+        by more than the margin (``stopped_by="timeout"``).
+        """
+        report = EngineReport(self.run_directory, command=self.command)
+        printer = ProgressPrinter(verbosity)
+        deadline = None
+        if timeout_in_seconds is not None:
+            margin = timeout_margin
+            if margin is None:
+                margin = max(TIMEOUT_MARGIN_SECONDS, TIMEOUT_MARGIN_FRACTION * timeout_in_seconds)
+            deadline = time.monotonic() + timeout_in_seconds + margin
+
+        stdout_lines: "queue.Queue[str | None]" = queue.Queue()
+        stderr_tail: collections.deque = collections.deque(maxlen=STDERR_TAIL_LINES)
+        with open(self.run_directory / "engine_stdout.log", "a", encoding="utf-8") as stdout_log, open(
+            self.run_directory / "engine_stderr.log", "a", encoding="utf-8"
+        ) as stderr_log:
+            readers = [
+                threading.Thread(target=_pump, args=(self.process.stdout, stdout_lines), daemon=True),
+                threading.Thread(
+                    target=_collect_stderr,
+                    args=(self.process.stderr, stderr_log, stderr_tail, verbosity > 0),
+                    daemon=True,
+                ),
+            ]
+            for reader in readers:
+                reader.start()
+            read_to_the_end = False
+            try:
+                try:
+                    self._read_stdout(stdout_lines, stdout_log, report, printer, deadline)
+                except KeyboardInterrupt:
+                    report.stopped_by = "interrupt"
+                    printer.note("Interrupted: stopping the engine (it writes its last front first)...")
+                    self.stop()
+                    self._read_stdout(stdout_lines, stdout_log, report, printer, None)
+                read_to_the_end = True
+            finally:
+                if not read_to_the_end:  # an exception of ours, or a second Ctrl-C: no more manners
+                    self._kill_group()
+                report.returncode = self._wait_for_exit(readers)
+                self._drain(stdout_lines, stdout_log, report, printer)
+        report.stderr_tail = "".join(stderr_tail)
+        return report
+
+    def _wait_for_exit(self, readers: list[threading.Thread]) -> int:
+        """The engine's exit code, once it and the pipe readers are done (stopping stragglers)."""
+        try:
+            returncode = self.process.wait(timeout=EXIT_WAIT_SECONDS)
+        except subprocess.TimeoutExpired:  # stdout closed, yet the engine lingers
+            self.stop()
+            returncode = self.process.wait()
+        for reader in readers:
+            reader.join(timeout=5)
+        if any(reader.is_alive() for reader in readers):
+            # A child process still holds the pipes open: it belongs to the engine's group.
+            self._kill_group()
+            for reader in readers:
+                reader.join(timeout=5)
+        return returncode
+
+    def _read_stdout(self, lines, log, report: EngineReport, printer: ProgressPrinter, deadline) -> None:
+        """Handle stdout lines until the engine closes stdout (or is stopped for overrunning)."""
+        exited_at = None
+        while True:
+            if deadline is not None and time.monotonic() > deadline:
+                report.stopped_by = "timeout"
+                printer.note("The engine overran timeout_in_seconds; stopping it...")
+                self.stop()
+                deadline = None
+            try:
+                line = lines.get(timeout=0.2)
+            except queue.Empty:
+                # Normally stdout closes when the engine exits; a child process that inherited
+                # it could keep it open, so the engine's own exit is also an end, after a grace.
+                if self.process.poll() is not None:
+                    exited_at = exited_at or time.monotonic()
+                    if time.monotonic() - exited_at > EXIT_WAIT_SECONDS:
+                        return
+                continue
+            if line is None:
+                return
+            self._handle(line, log, report, printer)
+
+    def _drain(self, lines, log, report: EngineReport, printer: ProgressPrinter) -> None:
+        while True:
+            try:
+                line = lines.get_nowait()
+            except queue.Empty:
+                return
+            if line is not None:
+                self._handle(line, log, report, printer)
+
+    @staticmethod
+    def _handle(line: str, log, report: EngineReport, printer: ProgressPrinter) -> None:
+        log.write(line)
+        log.flush()
+        parsed = parse_protocol_line(line)
+        if parsed is None:
+            printer.engine_text(line.rstrip("\r\n"))
+            return
+        kind, fields = parsed
+        if kind == "start":
+            report.started = fields
+            printer.start(fields)
+        elif kind == "progress":
+            report.last_progress = fields
+            printer.progress(fields)
+        elif kind == "done":
+            report.done = fields
+            printer.done(fields)
+        elif kind == "error":
+            report.errors.append(fields["message"])
+            printer.error(fields["message"])
+        # Unknown kinds are ignored: a newer engine may say more than this frontend understands.
+
+    def stop(self) -> None:
+        """Stop politely: SIGINT (the engine writes its front and exits), then SIGTERM, then kill."""
+        for signal_number, grace in (
+            (signal.SIGINT, INTERRUPT_GRACE_SECONDS),
+            (signal.SIGTERM, TERMINATE_GRACE_SECONDS),
+        ):
+            if self.process.poll() is not None:
+                return
+            try:
+                self.process.send_signal(signal_number)
+                self.process.wait(timeout=grace)
+                return
+            except ProcessLookupError:
+                return
+            except subprocess.TimeoutExpired:
+                continue
+        self._kill_group()
+
+    def _kill_group(self) -> None:
+        # The engine leads its own process group (start_new_session), so this reaches exactly
+        # the processes it started, e.g. Distributed workers.
+        try:
+            os.killpg(self.process.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+
+
+def _tail(text: str, lines: int = 20) -> str:
+    return "\n".join(text.rstrip().splitlines()[-lines:])
+
+
+def check_report(report: EngineReport) -> EngineReport:
+    """Raise for a failed run: exit 2 -> EngineInputError, a crash -> EngineError.
+
+    A run the frontend stopped (Ctrl-C, overdue timeout) is not a failure: whatever front exists
+    is the result.
+    """
+    if report.stopped_by is not None or report.returncode == 0:
+        return report
+    if report.returncode == EXIT_INVALID_INPUT:
+        message = "; ".join(report.errors) or _tail(report.stderr_tail, 5) or "no reason given"
+        raise EngineInputError(
+            f"the engine rejected the run: {message} (run folder {report.run_directory})",
+            run_directory=report.run_directory,
+        )
+    how = (
+        f"killed by signal {-report.returncode}"
+        if report.returncode is not None and report.returncode < 0
+        else f"exit code {report.returncode}"
+    )
+    message = f"the engine crashed ({how}); run folder {report.run_directory}"
+    if report.command:
+        message += f"\ncommand: {format_command(report.command)}"
+    if report.errors:
+        message += "\nengine error: " + "; ".join(report.errors)
+    if report.stderr_tail.strip():
+        message += "\nlast lines of its stderr:\n" + _tail(report.stderr_tail)
+    if report.hall_of_fame.exists():
+        message += (
+            f"\nThe last front it wrote is in {report.hall_of_fame} (this error's .partial_result; "
+            f"pysr_lite.load_result({str(report.run_directory)!r}) reads it)."
+        )
+    else:
+        message += "\nIt wrote no front before failing."
+    raise EngineError(
+        message,
+        run_directory=report.run_directory,
+        returncode=report.returncode,
+        stderr_tail=report.stderr_tail,
+    )
+
+
+def run_engine(
+    engine: Engine,
+    run_directory: str | os.PathLike,
+    *,
+    threads: int,
+    verbosity: int = 1,
+    timeout_in_seconds: float | None = None,
+) -> EngineReport:
+    """Start the engine on a prepared run folder, follow it to the end and check how it ended."""
+    process = engine.start(run_directory, threads)
+    report = process.follow(verbosity=verbosity, timeout_in_seconds=timeout_in_seconds)
+    return check_report(report)
+
+
+def stats_from_report(report: EngineReport) -> dict[str, Any]:
+    """The run's statistics: the ``done`` line, or what the last progress line knew."""
+    return statistics(report.done, report.last_progress, stopped_by=report.stopped_by)
+
+
+def format_command(command: Sequence[str]) -> str:
+    """The command as one shell-quoted line, for messages and logs."""
+    return " ".join(shlex.quote(part) for part in command)

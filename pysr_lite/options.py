@@ -1,0 +1,548 @@
+"""Every option of a search, in one table: name, default, validation, documentation, TOML key.
+
+The table drives everything else: ``search()``'s and ``SymbolicRegressor``'s signatures, the
+validation of user input, the CLI's ``--option name=value`` and the ``options.toml`` written for
+the engine (docs/protocol.md). Adding an option is one line in ``OPTIONS``.
+
+>>> options = resolve_options(niterations=5, binary_operators=["plus", "mult"])
+>>> options["binary_operators"], options["populations"]
+(['+', '*'], 31)
+>>> resolve_options(populatons=3)
+Traceback (most recent call last):
+...
+ValueError: unknown option 'populatons'; did you mean 'populations'?
+"""
+
+from __future__ import annotations
+
+import difflib
+import inspect
+import math
+import numbers
+import os
+import re
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable, Mapping, Sequence
+
+from .operators import canonical_operator_name
+
+PROTOCOL_VERSION = 1
+
+# ----------------------------------------------------------------------------------------------
+# Kinds of values. Each checks (and normalizes) a Python value and parses CLI text.
+# ----------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Kind:
+    """How one option's values are checked, normalized and read from text.
+
+    ``check(name, value)`` returns the normalized value or raises ValueError with a message that
+    names the option, what it expects and what it got. ``describe`` is that expectation in words.
+    """
+
+    describe: str
+    check: Callable[[str, Any], Any]
+    parse_text: Callable[[str], Any]
+
+
+def _fail(name: str, expected: str, value: Any) -> None:
+    raise ValueError(f"{name} must be {expected}, got {value!r}")
+
+
+def _is_integer(value: Any) -> bool:
+    return isinstance(value, numbers.Integral) and not isinstance(value, bool)
+
+
+def _is_real(value: Any) -> bool:
+    return isinstance(value, numbers.Real) and not isinstance(value, bool)
+
+
+def integer(minimum: int | None = None, maximum: int | None = None) -> Kind:
+    """Integers in [minimum, maximum] (either bound optional)."""
+    if minimum == 1 and maximum is None:
+        expected = "a positive integer"
+    elif minimum == 0 and maximum is None:
+        expected = "a non-negative integer"
+    elif maximum is None:
+        expected = f"an integer >= {minimum}"
+    else:
+        expected = f"an integer between {minimum} and {maximum}"
+
+    def check(name: str, value: Any) -> int:
+        if not _is_integer(value):
+            _fail(name, expected, value)
+        value = int(value)
+        if (minimum is not None and value < minimum) or (maximum is not None and value > maximum):
+            _fail(name, expected, value)
+        return value
+
+    return Kind(expected, check, int)
+
+
+def real(
+    minimum: float | None = None,
+    maximum: float | None = None,
+    *,
+    exclusive_minimum: bool = False,
+    allow_infinite: bool = False,
+) -> Kind:
+    """Real numbers (ints accepted, returned as float) in a range."""
+    if minimum == 0 and maximum is None:
+        expected = "a positive number" if exclusive_minimum else "a non-negative number"
+    elif minimum is not None and maximum is not None:
+        expected = f"a number between {minimum} and {maximum}"
+    else:
+        expected = "a number"
+
+    def check(name: str, given: Any) -> float:
+        if not _is_real(given):
+            _fail(name, expected, given)
+        value = float(given)
+        if math.isnan(value) or (math.isinf(value) and not allow_infinite):
+            _fail(name, "a finite " + expected.replace("a ", "", 1), given)
+        too_small = minimum is not None and (
+            value <= minimum if exclusive_minimum else value < minimum
+        )
+        too_large = maximum is not None and value > maximum
+        if too_small or too_large:
+            _fail(name, expected, given)
+        return value
+
+    return Kind(expected, check, float)
+
+
+def _parse_bool(text: str) -> bool:
+    lowered = text.strip().lower()
+    if lowered in ("true", "1", "yes", "on"):
+        return True
+    if lowered in ("false", "0", "no", "off"):
+        return False
+    raise ValueError(f"expected true or false, got {text!r}")
+
+
+def _check_bool(name: str, value: Any) -> bool:
+    # numpy booleans are accepted; 0/1 are not, so a misplaced number is caught.
+    if isinstance(value, bool) or type(value).__name__ == "bool_":
+        return bool(value)
+    _fail(name, "True or False", value)
+
+
+BOOLEAN = Kind("True or False", _check_bool, _parse_bool)
+
+
+def choice(*allowed: Any) -> Kind:
+    """One value out of ``allowed`` (all strings or all integers)."""
+    expected = "one of " + ", ".join(repr(a) for a in allowed)
+
+    def check(name: str, value: Any) -> Any:
+        if isinstance(value, bool) or value not in allowed:
+            _fail(name, expected, value)
+        return type(allowed[0])(value)
+
+    def parse_text(text: str) -> Any:
+        return int(text) if _is_integer(allowed[0]) else text.strip()
+
+    return Kind(expected, check, parse_text)
+
+
+def _text(name: str, value: Any) -> str:
+    if not isinstance(value, (str, os.PathLike)):
+        _fail(name, "a path", value)
+    return os.fspath(value)
+
+
+PATH = Kind("a path", _text, str.strip)
+
+
+def operator_list(arity: int) -> Kind:
+    """A list of operator names of one arity, rewritten to the protocol's canonical names."""
+    expected = f"a list of {'binary' if arity == 2 else 'unary'} operator names"
+
+    def check(name: str, value: Any) -> list[str]:
+        if isinstance(value, str):
+            # A single string is a common slip for a one-element list; "+,-" too, from shells.
+            value = [part for part in value.split(",") if part.strip()]
+        if not isinstance(value, Sequence) or isinstance(value, (bytes, bytearray)):
+            _fail(name, expected, value)
+        canonical: list[str] = []
+        for item in value:
+            if not isinstance(item, str):
+                _fail(name, expected, value)
+            try:
+                operator = canonical_operator_name(item, arity)
+            except ValueError as error:
+                raise ValueError(f"{name}: {error}") from None
+            if operator not in canonical:  # duplicates are harmless; keep the first
+                canonical.append(operator)
+        return canonical
+
+    def parse_text(text: str) -> list[str]:
+        return [part.strip() for part in text.split(",") if part.strip()]
+
+    return Kind(expected, check, parse_text)
+
+
+def optional(kind: Kind) -> Kind:
+    """``kind`` or None (what None means in options.toml is up to the option's ``to_toml``)."""
+
+    def check(name: str, value: Any) -> Any:
+        return None if value is None else kind.check(name, value)
+
+    def parse_text(text: str) -> Any:
+        return None if text.strip().lower() in ("none", "null", "") else kind.parse_text(text)
+
+    return Kind(kind.describe + " or None", check, parse_text)
+
+
+def _check_early_stop(name: str, value: Any) -> Any:
+    # options.toml strings have no escapes for line breaks, hence "one line".
+    expected = "a loss threshold (a number) or one line of Julia source"
+    if isinstance(value, str):
+        if not value.strip() or any(character in value for character in "\n\r\t"):
+            _fail(name, expected, value)
+        return value.strip()
+    if not _is_real(value) or not math.isfinite(float(value)):
+        _fail(name, expected, value)
+    return float(value)
+
+
+def _parse_early_stop(text: str) -> Any:
+    try:
+        return float(text)
+    except ValueError:
+        return text
+
+
+EARLY_STOP = Kind(
+    "a loss threshold or Julia source of a function of (loss, complexity)", _check_early_stop, _parse_early_stop
+)
+
+
+# ----------------------------------------------------------------------------------------------
+# The table
+# ----------------------------------------------------------------------------------------------
+
+
+def as_is(name: str, value: Any) -> dict[str, Any]:
+    """Written to options.toml under the option's own name, unchanged."""
+    return {name: value}
+
+
+def none_as(replacement: Any) -> Callable[[str, Any], dict[str, Any]]:
+    """Written under the option's name, with None replaced (e.g. timeout None -> 0 = none)."""
+    return lambda name, value: {name: replacement if value is None else value}
+
+
+def _early_stop(name: str, value: Any) -> dict[str, Any]:
+    # PySR's early_stop_condition is a loss threshold or Julia source; the protocol has one key
+    # for each form, both always written.
+    if isinstance(value, str):
+        return {"early_stop_loss": -math.inf, "early_stop_condition": value}
+    return {"early_stop_loss": -math.inf if value is None else value, "early_stop_condition": ""}
+
+
+@dataclass(frozen=True)
+class OptionSpec:
+    """One option: its name (as in PySR), default, kind and one-line documentation.
+
+    ``to_toml(name, resolved_value)`` gives the options.toml entries of the option (usually
+    ``{name: value}``); None keeps the option in Python (like ``verbosity``).
+    """
+
+    name: str
+    default: Any
+    kind: Kind
+    doc: str
+    to_toml: Callable[[str, Any], dict[str, Any]] | None = as_is
+
+
+SEED_LIMIT = 2**63 - 1  # options.toml integers are signed 64-bit
+
+OPTIONS: tuple[OptionSpec, ...] = (
+    # --- operators and search size
+    OptionSpec("binary_operators", ("+", "-", "*", "/"), operator_list(2), "binary operators the equations may use (PySR aliases such as 'mult' accepted)"),
+    OptionSpec("unary_operators", (), operator_list(1), "unary operators the equations may use, e.g. ['cos', 'exp']"),
+    OptionSpec("niterations", 100, integer(1), "number of iterations of the search (each runs every population for ncycles_per_iteration cycles)"),
+    OptionSpec("populations", 31, integer(1), "number of populations evolved in parallel"),
+    OptionSpec("population_size", 27, integer(2), "number of equations in each population"),
+    OptionSpec("ncycles_per_iteration", 380, integer(1), "evolution cycles per population between migrations"),
+    # --- limits on the equations
+    OptionSpec("maxsize", 30, integer(1), "largest complexity (node count) of an equation"),
+    OptionSpec("maxdepth", 0, integer(0), "largest depth of an equation; 0 means no limit beyond maxsize"),
+    OptionSpec("parsimony", 0.0, real(0), "loss penalty per unit of complexity during selection"),
+    # --- stopping
+    OptionSpec("timeout_in_seconds", None, optional(real(0, exclusive_minimum=True)), "stop after this many seconds (None: no limit)", to_toml=none_as(0.0)),
+    OptionSpec("max_evals", None, optional(integer(1)), "stop after this many equation evaluations (None: no limit)", to_toml=none_as(0)),
+    OptionSpec("early_stop_condition", None, optional(EARLY_STOP), "stop once an equation reaches this loss, or when this Julia function of (loss, complexity) is true, e.g. 'f(loss, complexity) = loss < 1e-6 && complexity < 10' (None: never)", to_toml=_early_stop),
+    # --- reproducibility and resources
+    OptionSpec("random_state", None, optional(integer(0, SEED_LIMIT)), "seed of every random stream (None: a random seed, recorded in options.toml)"),
+    OptionSpec("deterministic", False, BOOLEAN, "identical results for identical inputs, whatever the thread count (needs random_state)"),
+    OptionSpec("threads", None, optional(integer(1)), "Julia threads for the engine (None: os.cpu_count())"),
+    OptionSpec("precision", 64, choice(32, 64), "float precision of the data and the search: 32 or 64"),
+    # --- selection
+    OptionSpec("tournament_selection_n", 15, integer(1), "number of equations in each tournament"),
+    OptionSpec("tournament_selection_p", 0.982, real(0, 1), "probability of choosing the best equation of a tournament"),
+    OptionSpec("annealing", False, BOOLEAN, "use simulated annealing when accepting mutations"),
+    OptionSpec("alpha", 3.17, real(0), "temperature scale of simulated annealing"),
+    OptionSpec("adaptive_parsimony_scaling", 1040.0, real(0), "how strongly frequent complexities are penalized"),
+    OptionSpec("use_frequency", True, BOOLEAN, "penalize complexities that are frequent in the populations"),
+    OptionSpec("use_frequency_in_tournament", True, BOOLEAN, "use that penalty inside tournaments too"),
+    # --- migration
+    OptionSpec("migration", True, BOOLEAN, "migrate equations between populations"),
+    OptionSpec("hof_migration", True, BOOLEAN, "migrate hall-of-fame equations into populations"),
+    OptionSpec("fraction_replaced", 0.00036, real(0, 1), "fraction of a population replaced by migrants"),
+    OptionSpec("fraction_replaced_hof", 0.0614, real(0, 1), "fraction of a population replaced by hall-of-fame migrants"),
+    OptionSpec("topn", 12, integer(1), "number of best equations of each population offered for migration"),
+    # --- mutation
+    OptionSpec("crossover_probability", 0.0259, real(0, 1), "probability of crossover instead of mutation"),
+    OptionSpec("weight_add_node", 2.47, real(0), "relative weight of the mutation that appends a node"),
+    OptionSpec("weight_insert_node", 0.0112, real(0), "relative weight of inserting a node inside the tree"),
+    OptionSpec("weight_delete_node", 0.870, real(0), "relative weight of deleting a node"),
+    OptionSpec("weight_do_nothing", 0.273, real(0), "relative weight of leaving the equation unchanged"),
+    OptionSpec("weight_mutate_constant", 0.0346, real(0), "relative weight of perturbing a constant"),
+    OptionSpec("weight_mutate_operator", 0.293, real(0), "relative weight of replacing an operator"),
+    OptionSpec("weight_swap_operands", 0.198, real(0), "relative weight of swapping the operands of a binary operator"),
+    OptionSpec("weight_randomize", 0.000502, real(0), "relative weight of replacing the equation by a random one"),
+    OptionSpec("weight_simplify", 0.00209, real(0), "relative weight of simplifying the equation"),
+    OptionSpec("weight_optimize", 0.0, real(0), "relative weight of optimizing the constants as a mutation"),
+    OptionSpec("perturbation_factor", 0.129, real(0), "scale of constant perturbations"),
+    OptionSpec("warmup_maxsize_by", 0.0, real(0, 1), "fraction of the search over which maxsize grows to its final value (0: no warm-up)"),
+    # --- constant optimization and simplification
+    OptionSpec("should_optimize_constants", True, BOOLEAN, "optimize the constants of equations with a local optimizer"),
+    OptionSpec("optimizer_algorithm", "BFGS", choice("BFGS", "NelderMead"), "local optimizer for constants"),
+    OptionSpec("optimizer_nrestarts", 2, integer(0), "restarts of the constant optimizer from perturbed starting points"),
+    OptionSpec("optimize_probability", 0.14, real(0, 1), "probability of optimizing the constants of an equation after an iteration"),
+    OptionSpec("optimizer_iterations", 8, integer(1), "iterations of the constant optimizer"),
+    OptionSpec("should_simplify", True, BOOLEAN, "simplify equations algebraically during the search"),
+    # --- mini-batches
+    OptionSpec("batching", False, BOOLEAN, "evaluate the loss on random mini-batches during evolution"),
+    OptionSpec("batch_size", 50, integer(1), "rows per mini-batch when batching"),
+    # --- frontend only (not written to options.toml)
+    OptionSpec("verbosity", 1, integer(0), "0: silent; 1: progress and engine messages", to_toml=None),
+    OptionSpec("output_directory", None, optional(PATH), "where run folders are created (None: ./outputs)", to_toml=None),
+)
+
+OPTION_SPECS: dict[str, OptionSpec] = {spec.name: spec for spec in OPTIONS}
+DEFAULT_OUTPUT_DIRECTORY = "outputs"
+
+
+def unknown_option_message(name: str) -> str:
+    """'unknown option ...' with the closest known name, for every place that takes options."""
+    close = difflib.get_close_matches(name, OPTION_SPECS, n=1, cutoff=0.6)
+    hint = f"; did you mean {close[0]!r}?" if close else "; see pysr_lite.options.OPTIONS for the list"
+    return f"unknown option {name!r}{hint}"
+
+
+def default_options() -> dict[str, Any]:
+    """Every option at its default (as given by the user, before resolution)."""
+    return {spec.name: spec.default for spec in OPTIONS}
+
+
+def parse_option_text(name: str, text: str) -> Any:
+    """Read one option's value from text (CLI ``--option name=value``), then validate it."""
+    if name not in OPTION_SPECS:
+        raise ValueError(unknown_option_message(name))
+    spec = OPTION_SPECS[name]
+    try:
+        value = spec.kind.parse_text(text)
+    except ValueError:
+        raise ValueError(f"{name} must be {spec.kind.describe}, got {text!r}") from None
+    return spec.kind.check(name, value)
+
+
+def resolve_options(**given: Any) -> dict[str, Any]:
+    """Validate ``given`` options, fill in defaults and resolve the "None means ..." ones.
+
+    Returns a dict with every option of ``OPTIONS``: operator names canonical, ``random_state``
+    an actual seed, ``threads`` an actual count, ``output_directory`` an actual path. ``None``
+    stays None for ``timeout_in_seconds``, ``max_evals`` and ``early_stop_condition`` (no limit).
+
+    >>> resolve_options(random_state=3, threads=2)["random_state"]
+    3
+    """
+    for name in given:
+        if name not in OPTION_SPECS:
+            raise ValueError(unknown_option_message(name))
+    options = {
+        spec.name: spec.kind.check(spec.name, given.get(spec.name, spec.default))
+        for spec in OPTIONS
+    }
+    _check_together(options)
+    if options["random_state"] is None:
+        options["random_state"] = secrets.randbelow(2**31)
+    if options["threads"] is None:
+        options["threads"] = os.cpu_count() or 1
+    if options["output_directory"] is None:
+        options["output_directory"] = DEFAULT_OUTPUT_DIRECTORY
+    return options
+
+
+def _check_together(options: Mapping[str, Any]) -> None:
+    """Rules that involve several options."""
+    if not options["binary_operators"] and not options["unary_operators"]:
+        raise ValueError(
+            "binary_operators and unary_operators are both empty; give at least one operator, "
+            "e.g. binary_operators=['+', '*']"
+        )
+    if options["tournament_selection_n"] > options["population_size"]:
+        raise ValueError(
+            f"tournament_selection_n ({options['tournament_selection_n']}) must not exceed "
+            f"population_size ({options['population_size']}); lower tournament_selection_n or "
+            "raise population_size"
+        )
+    if options["deterministic"] and options["random_state"] is None:
+        raise ValueError(
+            "deterministic=True needs a fixed seed: pass random_state as well, e.g. random_state=0"
+        )
+    mutation_weights = [options[spec.name] for spec in OPTIONS if spec.name.startswith("weight_")]
+    if sum(mutation_weights) <= 0:
+        raise ValueError("the weight_* options are all 0; at least one mutation needs a positive weight")
+
+
+# ----------------------------------------------------------------------------------------------
+# Signatures built from the table (search() and SymbolicRegressor.__init__ use them)
+# ----------------------------------------------------------------------------------------------
+
+
+def option_parameters() -> list[inspect.Parameter]:
+    """One keyword-only ``inspect.Parameter`` per option, with its default."""
+    return [
+        inspect.Parameter(spec.name, inspect.Parameter.KEYWORD_ONLY, default=spec.default)
+        for spec in OPTIONS
+    ]
+
+
+def options_help() -> str:
+    """The option table as text, for docstrings."""
+    return "\n".join(f"    {spec.name} = {spec.default!r}: {spec.doc}" for spec in OPTIONS)
+
+
+# ----------------------------------------------------------------------------------------------
+# options.toml
+# ----------------------------------------------------------------------------------------------
+
+
+def _toml_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if _is_integer(value):
+        return str(int(value))
+    if _is_real(value):
+        value = float(value)
+        if math.isnan(value):
+            raise ValueError("NaN cannot be written to options.toml")
+        if math.isinf(value):
+            return "inf" if value > 0 else "-inf"
+        return repr(value)  # shortest round-trip text, always with '.' or 'e' (a TOML float)
+    if isinstance(value, str):
+        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(_toml_value(item) for item in value) + "]"
+    raise TypeError(f"cannot write {value!r} to options.toml")
+
+
+def toml_entries(
+    options: Mapping[str, Any],
+    *,
+    n_rows: int,
+    n_features: int,
+    has_weights: bool,
+    variable_names: Sequence[str],
+) -> dict[str, Any]:
+    """The key/value pairs of options.toml, in order (protocol first, then the option table).
+
+    ``options`` must come from ``resolve_options``.
+    """
+    from .data import validate_variable_names  # data imports nothing from here
+
+    entries: dict[str, Any] = {
+        "protocol_version": PROTOCOL_VERSION,
+        "n_rows": int(n_rows),
+        "n_features": int(n_features),
+        "precision": options["precision"],
+        "has_weights": bool(has_weights),
+        "variable_names": validate_variable_names(variable_names, n_features),
+    }
+    for spec in OPTIONS:
+        if spec.to_toml is not None:
+            entries.update(spec.to_toml(spec.name, options[spec.name]))
+    # 0 means "as deep as maxsize allows": the engine always receives an actual limit.
+    if entries["maxdepth"] == 0:
+        entries["maxdepth"] = options["maxsize"]
+    return entries
+
+
+def format_options_toml(entries: Mapping[str, Any]) -> str:
+    """options.toml text for ``entries`` (see ``toml_entries``)."""
+    lines = [f"# pysr_lite run options (protocol version {PROTOCOL_VERSION}); written by the frontend"]
+    lines += [f"{key} = {_toml_value(value)}" for key, value in entries.items()]
+    return "\n".join(lines) + "\n"
+
+
+def write_options_toml(
+    path: str | os.PathLike,
+    options: Mapping[str, Any],
+    *,
+    n_rows: int,
+    n_features: int,
+    has_weights: bool,
+    variable_names: Sequence[str],
+) -> Path:
+    """Write options.toml for a run (every key, per docs/protocol.md) and return its path."""
+    entries = toml_entries(
+        options,
+        n_rows=n_rows,
+        n_features=n_features,
+        has_weights=has_weights,
+        variable_names=variable_names,
+    )
+    path = Path(path)
+    path.write_text(format_options_toml(entries), encoding="utf-8")
+    return path
+
+
+def read_options_toml(path: str | os.PathLike) -> dict[str, Any]:
+    """Read a run's options.toml back (``tomllib`` when available, else the protocol's subset)."""
+    try:
+        import tomllib
+    except ModuleNotFoundError:  # Python < 3.11
+        return _read_restricted_toml(Path(path).read_text(encoding="utf-8"))
+    with open(path, "rb") as file:
+        return tomllib.load(file)
+
+
+_TOML_STRING = re.compile(r'"((?:[^"\\]|\\["\\])*)"')
+
+
+def _toml_scalar(text: str) -> Any:
+    text = text.strip()
+    if text in ("true", "false"):
+        return text == "true"
+    string = _TOML_STRING.fullmatch(text)
+    if string:
+        return string.group(1).replace('\\"', '"').replace("\\\\", "\\")
+    if re.fullmatch(r"[+-]?\d+", text):
+        return int(text)
+    return float(text)  # also inf, -inf, nan
+
+
+def _read_restricted_toml(text: str) -> dict[str, Any]:
+    """The protocol's TOML subset: ``key = value`` lines of scalars and flat string arrays."""
+    entries: dict[str, Any] = {}
+    for number, line in enumerate(text.splitlines(), start=1):
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        key, equals, value = line.partition("=")
+        value = value.strip()
+        if not equals:
+            raise ValueError(f"options.toml line {number}: expected key = value, got {line!r}")
+        if value.startswith("["):
+            items = _TOML_STRING.findall(value)
+            entries[key.strip()] = [item.replace('\\"', '"').replace("\\\\", "\\") for item in items]
+        else:
+            entries[key.strip()] = _toml_scalar(value.split(" #")[0])
+    return entries

@@ -1,0 +1,110 @@
+"""The ``pysr-lite`` command line through click's CliRunner (real engine for search and demo)."""
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+from pysr_lite.cli import cli
+
+from conftest import run_folders, uniform_data
+
+FAST_FLAGS = ["--populations", "8", "--population-size", "30", "--niterations", "15", "--maxsize", "15",
+              "--threads", "2", "--random-state", "0", "-O", "deterministic=true", "--verbosity", "0"]
+
+
+@pytest.fixture
+def csv_file(tmp_path):
+    X = uniform_data(seed=12)
+    table = pd.DataFrame({"a": X[:, 0], "b": X[:, 1], "target": 2.5 * X[:, 0] * X[:, 1] - 1})
+    path = tmp_path / "data.csv"
+    table.to_csv(path, index=False)
+    return path
+
+
+def invoke(arguments):
+    result = CliRunner().invoke(cli, [str(argument) for argument in arguments])
+    return result
+
+
+def test_search_prints_the_front_and_writes_it(engine, csv_file, tmp_path):
+    output = tmp_path / "front.csv"
+    result = invoke(["search", csv_file, "--target", "target", "--output", output,
+                     "--output-directory", tmp_path / "runs", *FAST_FLAGS])
+    assert result.exit_code == 0, result.output
+    assert "equations on the Pareto front" in result.output and "best >>" in result.output
+    assert "target = " in result.output
+    assert f"Front written to {output}" in result.output
+    front = pd.read_csv(output)
+    assert list(front.columns) == ["complexity", "loss", "score", "equation", "sympy_format"]
+    assert any(set(text.replace("(", " ").replace(")", " ").split()) >= {"a", "b"} for text in front["equation"])
+    (run_directory,) = run_folders(tmp_path / "runs")
+    assert (run_directory / "hall_of_fame.csv").is_file()
+
+
+def test_search_default_output_is_in_the_run_folder(engine, csv_file, tmp_path):
+    result = invoke(["search", csv_file, "--target", "target", "--features", "a,b", "--binary-operators", "+,*",
+                     "--output-directory", tmp_path / "runs", *FAST_FLAGS])
+    assert result.exit_code == 0, result.output
+    (run_directory,) = run_folders(tmp_path / "runs")
+    assert f"Front written to {run_directory / 'equations.csv'}" in result.output
+    assert (run_directory / "equations.csv").is_file()
+
+
+def test_demo_rediscovers_its_law(engine, tmp_path):
+    result = invoke(["demo", "--output-directory", tmp_path / "runs", "--threads", "2"])
+    assert result.exit_code == 0, result.output
+    assert "hidden law is y = x0**2 + cos(x1)" in result.output
+    assert "y = x0**2 + cos(x1)" in result.output.split("Best equation")[1]
+    assert "Progress:" in result.output  # verbosity 1 by default
+
+
+@pytest.mark.parametrize(
+    "arguments, message",
+    [
+        (["--target", "nope"], "'nope' is not a column of"),
+        (["--target", "target", "--features", "a,zz"], "not columns of .*: zz"),
+        (["--target", "target", "--populations", "-3"], "populations must be a positive integer, got -3"),
+        (["--target", "target", "--unary-operators", "coss"], "unknown unary operator 'coss'"),
+        (["--target", "target", "-O", "niteration=3"], "did you mean 'niterations'"),
+        (["--target", "target", "-O", "deterministic"], "expected NAME=VALUE"),
+    ],
+)
+def test_search_errors_are_clean_messages(csv_file, tmp_path, arguments, message):
+    result = invoke(["search", csv_file, *arguments, "--output-directory", tmp_path / "runs"])
+    assert result.exit_code != 0
+    assert "Traceback" not in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert re.search(message, result.output), result.output
+
+
+def test_search_reports_data_problems(tmp_path):
+    path = tmp_path / "bad.csv"
+    pd.DataFrame({"a": [1.0, np.nan, 3.0], "y": [1.0, 2.0, 3.0]}).to_csv(path, index=False)
+    result = invoke(["search", path, "--target", "y", "--output-directory", tmp_path / "runs"])
+    assert result.exit_code == 1
+    assert "Error: X column 'a' contains 1 NaN/Inf value(s)" in result.output
+
+
+def test_missing_julia_is_a_clean_error(csv_file, tmp_path, monkeypatch):
+    monkeypatch.setenv("PYSR_LITE_JULIA", str(tmp_path / "missing-julia"))
+    result = invoke(["search", csv_file, "--target", "target", "--output-directory", tmp_path / "runs"])
+    assert result.exit_code == 1
+    assert "bash scripts/install_julia.sh" in result.output and "Traceback" not in result.output
+
+
+def test_python_dash_m_runs_the_cli():
+    completed = subprocess.run([sys.executable, "-m", "pysr_lite", "--help"], capture_output=True, text=True,
+                               cwd=Path(__file__).resolve().parents[1])
+    assert completed.returncode == 0
+    assert "search" in completed.stdout and "demo" in completed.stdout
+
+
+def test_version():
+    result = invoke(["--version"])
+    assert result.exit_code == 0 and "0.1.0" in result.output

@@ -1,0 +1,194 @@
+"""The option table: defaults, validation messages, and options.toml as docs/protocol.md writes it."""
+
+import inspect
+import math
+
+import pytest
+
+import pysr_lite
+from pysr_lite import options as options_module
+from pysr_lite.options import (
+    OPTION_SPECS,
+    OPTIONS,
+    format_options_toml,
+    parse_option_text,
+    read_options_toml,
+    resolve_options,
+    toml_entries,
+    write_options_toml,
+)
+
+PROTOCOL_KEYS = {
+    "protocol_version", "n_rows", "n_features", "precision", "has_weights", "variable_names",
+    "binary_operators", "unary_operators", "niterations", "populations", "population_size",
+    "ncycles_per_iteration", "maxsize", "maxdepth", "parsimony", "timeout_in_seconds", "max_evals",
+    "early_stop_loss", "early_stop_condition", "random_state", "deterministic", "threads",
+}
+FURTHER_SEARCH_KEYS = {
+    "tournament_selection_n", "tournament_selection_p", "annealing", "alpha",
+    "adaptive_parsimony_scaling", "use_frequency", "use_frequency_in_tournament", "migration",
+    "hof_migration", "fraction_replaced", "fraction_replaced_hof", "topn", "crossover_probability",
+    "optimizer_algorithm", "optimizer_nrestarts", "optimize_probability", "optimizer_iterations",
+    "perturbation_factor", "should_simplify", "should_optimize_constants", "warmup_maxsize_by",
+    "batching", "batch_size",
+}
+
+
+def entries_for(**given):
+    return toml_entries(resolve_options(**given), n_rows=5, n_features=2, has_weights=False, variable_names=["a", "b"])
+
+
+def test_pysr_defaults():
+    defaults = {spec.name: spec.default for spec in OPTIONS}
+    assert defaults["niterations"] == 100
+    assert defaults["populations"] == 31
+    assert defaults["population_size"] == 27
+    assert defaults["ncycles_per_iteration"] == 380
+    assert defaults["maxsize"] == 30
+    assert defaults["tournament_selection_p"] == 0.982
+    assert defaults["weight_add_node"] == 2.47
+    assert defaults["optimizer_algorithm"] == "BFGS"
+    assert list(defaults["binary_operators"]) == ["+", "-", "*", "/"]
+
+
+def test_resolution_fills_in_seed_threads_and_output_directory():
+    options = resolve_options()
+    assert isinstance(options["random_state"], int)
+    assert options["threads"] >= 1
+    assert options["output_directory"] == "outputs"
+    assert options["timeout_in_seconds"] is None
+
+
+def test_operator_aliases_become_canonical_names():
+    options = resolve_options(binary_operators=["plus", "mult", "pow"], unary_operators=["cos"])
+    assert options["binary_operators"] == ["+", "*", "^"]
+    assert options["unary_operators"] == ["cos"]
+
+
+@pytest.mark.parametrize(
+    "given, message",
+    [
+        (dict(populations=-3), "populations must be a positive integer, got -3"),
+        (dict(populations=2.5), "populations must be a positive integer, got 2.5"),
+        (dict(niterations=True), "niterations must be a positive integer, got True"),
+        (dict(tournament_selection_p=1.5), "tournament_selection_p must be a number between 0 and 1, got 1.5"),
+        (dict(parsimony=math.nan), "parsimony must be a finite"),
+        (dict(timeout_in_seconds=0), "timeout_in_seconds must be a positive number"),
+        (dict(precision=16), "precision must be one of 32, 64, got 16"),
+        (dict(annealing="yes"), "annealing must be True or False"),
+        (dict(optimizer_algorithm="Adam"), "optimizer_algorithm must be one of 'BFGS', 'NelderMead'"),
+        (dict(unary_operators=["coss"]), "unknown unary operator 'coss'"),
+        (dict(binary_operators=["cos"]), "'cos' is a unary operator"),
+        (dict(binary_operators=[], unary_operators=[]), "give at least one operator"),
+        (dict(deterministic=True), "deterministic=True needs a fixed seed"),
+        (dict(population_size=10), "tournament_selection_n (15) must not exceed population_size (10)"),
+        (dict(random_state=-1), "random_state must be an integer between 0 and"),
+    ],
+)
+def test_invalid_values_say_what_is_expected(given, message):
+    with pytest.raises(ValueError) as error:
+        resolve_options(**given)
+    assert message in str(error.value)
+
+
+def test_unknown_option_suggests_the_closest_name():
+    with pytest.raises(ValueError, match=r"unknown option 'populatons'; did you mean 'populations'\?"):
+        resolve_options(populatons=3)
+    with pytest.raises(ValueError, match="unknown option 'zzz'"):
+        resolve_options(zzz=1)
+
+
+def test_search_signature_lists_every_option_with_its_default():
+    parameters = inspect.signature(pysr_lite.search).parameters
+    for spec in OPTIONS:
+        assert parameters[spec.name].default == spec.default
+    assert "niterations = 100" in pysr_lite.search.__doc__
+
+
+def test_options_toml_has_every_protocol_key_and_nothing_else():
+    entries = entries_for(random_state=1)
+    assert set(entries) == PROTOCOL_KEYS | FURTHER_SEARCH_KEYS | {
+        spec.name for spec in OPTIONS if spec.name.startswith("weight_")
+    }
+    assert "verbosity" not in entries and "output_directory" not in entries
+
+
+def test_options_toml_none_values_and_resolved_defaults():
+    entries = entries_for(random_state=7, threads=3)
+    assert entries["timeout_in_seconds"] == 0
+    assert entries["max_evals"] == 0
+    assert entries["early_stop_loss"] == -math.inf
+    assert entries["early_stop_condition"] == ""
+    assert entries["random_state"] == 7
+    assert entries["threads"] == 3
+    assert entries["maxdepth"] == entries["maxsize"] == 30
+    assert entries["protocol_version"] == 1
+
+
+def test_options_toml_written_values():
+    entries = entries_for(timeout_in_seconds=12, max_evals=1000, early_stop_condition=1e-6, maxdepth=5, random_state=0)
+    assert entries["timeout_in_seconds"] == 12.0 and isinstance(entries["timeout_in_seconds"], float)
+    assert entries["max_evals"] == 1000
+    assert entries["early_stop_loss"] == 1e-6
+    assert entries["maxdepth"] == 5
+
+
+def test_early_stop_condition_is_a_threshold_or_julia_source():
+    threshold = entries_for(early_stop_condition=1e-6, random_state=0)
+    assert (threshold["early_stop_loss"], threshold["early_stop_condition"]) == (1e-6, "")
+    source = "f(loss, complexity) = loss < 1e-6 && complexity < 10"
+    julia = entries_for(early_stop_condition=source, random_state=0)
+    assert (julia["early_stop_loss"], julia["early_stop_condition"]) == (-math.inf, source)
+    assert f'early_stop_condition = "{source}"' in format_options_toml(julia)
+    for bad in ["", "f(loss, c) =\n loss < 1", math.inf, [1.0]]:
+        with pytest.raises(ValueError, match="early_stop_condition must be a loss threshold \\(a number\\) or one line of Julia source"):
+            resolve_options(early_stop_condition=bad)
+    assert parse_option_text("early_stop_condition", "1e-8") == 1e-8
+    assert parse_option_text("early_stop_condition", source) == source
+
+
+def test_options_toml_reads_back_identically_with_tomllib(tmp_path):
+    resolved = resolve_options(binary_operators=["+", "^", "max"], unary_operators=["cos", "exp"], random_state=2, precision=32)
+    path = write_options_toml(
+        tmp_path / "options.toml", resolved, n_rows=3, n_features=2, has_weights=True, variable_names=["mass", "v_1"]
+    )
+    expected = toml_entries(resolved, n_rows=3, n_features=2, has_weights=True, variable_names=["mass", "v_1"])
+    tomllib = pytest.importorskip("tomllib")  # Python >= 3.11
+    with open(path, "rb") as file:
+        assert tomllib.load(file) == expected
+    assert options_module._read_restricted_toml(path.read_text()) == expected
+    assert read_options_toml(path) == expected
+
+
+def test_options_toml_lines_use_the_protocol_subset():
+    text = format_options_toml(entries_for(random_state=0))
+    for line in text.splitlines():
+        if line.startswith("#"):
+            continue
+        key, value = line.split(" = ")
+        assert key.isidentifier()
+        assert value in ("true", "false", "inf", "-inf") or value[0] in '"[-0123456789', line
+    assert "early_stop_loss = -inf" in text
+    assert 'binary_operators = ["+", "-", "*", "/"]' in text
+
+
+def test_options_toml_rejects_bad_variable_names():
+    with pytest.raises(ValueError, match="not an identifier"):
+        toml_entries(resolve_options(), n_rows=1, n_features=1, has_weights=False, variable_names=["a b"])
+
+
+def test_option_text_as_on_the_command_line():
+    assert parse_option_text("deterministic", "true") is True
+    assert parse_option_text("timeout_in_seconds", "none") is None
+    assert parse_option_text("unary_operators", "cos, exp") == ["cos", "exp"]
+    assert parse_option_text("precision", "32") == 32
+    with pytest.raises(ValueError, match="populations must be a positive integer"):
+        parse_option_text("populations", "many")
+    with pytest.raises(ValueError, match="did you mean 'niterations'"):
+        parse_option_text("niteration", "3")
+
+
+def test_every_option_has_documentation():
+    for spec in OPTIONS:
+        assert spec.doc, spec.name
+    assert len(OPTION_SPECS) == len(OPTIONS)
