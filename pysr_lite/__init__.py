@@ -13,11 +13,14 @@ complexity; ``SymbolicRegressor`` wraps it as a scikit-learn style estimator::
     result.best().sympy()          # x0**2 + cos(x1)
 
 Each search runs the Julia engine (Julia >= 1.5) on a fresh run folder; see docs/protocol.md.
+The engine process is kept for the next search (``persistent_engine=True``); ``close_engine()``
+stops it.
 """
 
 from .api import Equation, SearchResult, load_result, search
+from .persistent_engine import close_engine
 from .regressor import SymbolicRegressor
 
 __version__ = "0.1.0"
 
-__all__ = ["search", "SymbolicRegressor", "SearchResult", "Equation", "load_result", "__version__"]
+__all__ = ["search", "SymbolicRegressor", "SearchResult", "Equation", "load_result", "close_engine", "__version__"]

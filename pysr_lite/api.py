@@ -23,6 +23,7 @@ import sympy
 
 from .data import create_run_directory, prepare_dataset, prepare_features, write_data_files
 from .engine import EngineError, locate_engine, run_engine, stats_from_report
+from .persistent_engine import run_in_persistent_engine
 from .export.latex import to_latex
 from .hall_of_fame import best_index, read_hall_of_fame
 from .options import option_parameters, options_help, read_options_toml, resolve_options, write_options_toml
@@ -199,8 +200,9 @@ def search(X: Any, y: Any, *, variable_names: Sequence[str] | None = None, weigh
         has_weights=dataset.weights is not None,
         variable_names=dataset.variable_names,
     )
+    run = run_in_persistent_engine if resolved["persistent_engine"] else run_engine
     try:
-        report = run_engine(
+        report = run(
             engine,
             run_directory,
             threads=resolved["threads"],

@@ -44,7 +44,7 @@ EXIT_INVALID_INPUT = 2
 # because the first run of a fresh install also compiles the engine before the clock starts.
 TIMEOUT_MARGIN_SECONDS = 120.0
 TIMEOUT_MARGIN_FRACTION = 0.5
-# After SIGINT the engine writes its front and exits; SIGTERM and SIGKILL follow if it does not.
+# After a `stop` line the engine writes its front and exits; SIGTERM and SIGKILL follow if it does not.
 INTERRUPT_GRACE_SECONDS = 5.0
 TERMINATE_GRACE_SECONDS = 3.0
 # How long the engine may take to exit after closing stdout (and stdout to close after it exits).
@@ -199,6 +199,19 @@ def engine_command(
     ]
 
 
+def serve_command(threads: int, *, julia_executable: str, engine_directory: str | os.PathLike) -> list[str]:
+    """The persistent engine's command line (docs/protocol.md, "Persistent engine")."""
+    return [
+        julia_executable,
+        f"--project={os.fspath(engine_directory)}",
+        "--startup-file=no",
+        "-t",
+        str(int(threads)),
+        "-e",
+        "using PySRLite; exit(PySRLite.serve())",
+    ]
+
+
 # ----------------------------------------------------------------------------------------------
 # Running
 # ----------------------------------------------------------------------------------------------
@@ -219,6 +232,7 @@ class EngineReport:
     last_progress: dict[str, Any] | None = None
     done: dict[str, Any] | None = None
     errors: list[str] = field(default_factory=list)
+    crash: str | None = None  # a persistent engine's `pysr_lite:crash` message
     stopped_by: str | None = None
     stderr_tail: str = ""
     command: list[str] = field(default_factory=list)
@@ -248,7 +262,7 @@ class Engine:
             process = subprocess.Popen(
                 command,
                 cwd=run_directory,
-                stdin=subprocess.DEVNULL,
+                stdin=subprocess.PIPE,  # `stop` is written here to end the search early
                 stdout=subprocess.PIPE,
                 stderr=subprocess.PIPE,
                 text=True,
@@ -396,7 +410,7 @@ class EngineProcess:
                 continue
             if line is None:
                 return
-            self._handle(line, log, report, printer)
+            handle_engine_line(line, log, report, printer)
 
     def _drain(self, lines, log, report: EngineReport, printer: ProgressPrinter) -> None:
         while True:
@@ -405,47 +419,28 @@ class EngineProcess:
             except queue.Empty:
                 return
             if line is not None:
-                self._handle(line, log, report, printer)
-
-    @staticmethod
-    def _handle(line: str, log, report: EngineReport, printer: ProgressPrinter) -> None:
-        log.write(line)
-        log.flush()
-        parsed = parse_protocol_line(line)
-        if parsed is None:
-            printer.engine_text(line.rstrip("\r\n"))
-            return
-        kind, fields = parsed
-        if kind == "start":
-            report.started = fields
-            printer.start(fields)
-        elif kind == "progress":
-            report.last_progress = fields
-            printer.progress(fields)
-        elif kind == "done":
-            report.done = fields
-            printer.done(fields)
-        elif kind == "error":
-            report.errors.append(fields["message"])
-            printer.error(fields["message"])
-        # Unknown kinds are ignored: a newer engine may say more than this frontend understands.
+                handle_engine_line(line, log, report, printer)
 
     def stop(self) -> None:
-        """Stop politely: SIGINT (the engine writes its front and exits), then SIGTERM, then kill."""
-        for signal_number, grace in (
-            (signal.SIGINT, INTERRUPT_GRACE_SECONDS),
-            (signal.SIGTERM, TERMINATE_GRACE_SECONDS),
-        ):
-            if self.process.poll() is not None:
-                return
+        """Stop politely: a `stop` line on stdin (the engine writes its front and exits), then
+        SIGTERM, then kill. Not SIGINT: on Julia 1.5 it can land in the task scheduler and kill
+        the engine before it writes its front."""
+        if request_stop(self.process):
             try:
-                self.process.send_signal(signal_number)
-                self.process.wait(timeout=grace)
-                return
-            except ProcessLookupError:
+                self.process.wait(timeout=INTERRUPT_GRACE_SECONDS)
                 return
             except subprocess.TimeoutExpired:
-                continue
+                pass
+        if self.process.poll() is not None:
+            return
+        try:
+            self.process.send_signal(signal.SIGTERM)
+            self.process.wait(timeout=TERMINATE_GRACE_SECONDS)
+            return
+        except ProcessLookupError:
+            return
+        except subprocess.TimeoutExpired:
+            pass
         self._kill_group()
 
     def _kill_group(self) -> None:
@@ -455,6 +450,45 @@ class EngineProcess:
             os.killpg(self.process.pid, signal.SIGKILL)
         except (ProcessLookupError, PermissionError):
             pass
+
+
+def request_stop(process: subprocess.Popen) -> bool:
+    """Ask a running engine to end its search (a `stop` line on its stdin); False if it cannot hear."""
+    if process.poll() is not None or process.stdin is None:
+        return False
+    try:
+        process.stdin.write("stop\n")
+        process.stdin.flush()
+        return True
+    except (BrokenPipeError, OSError, ValueError):
+        return False
+
+
+def handle_engine_line(line: str, log, report: EngineReport, printer: ProgressPrinter) -> None:
+    """Log one stdout line of the engine, record what it says in ``report`` and show it."""
+    log.write(line)
+    log.flush()
+    parsed = parse_protocol_line(line)
+    if parsed is None:
+        printer.engine_text(line.rstrip("\r\n"))
+        return
+    kind, fields = parsed
+    if kind == "start":
+        report.started = fields
+        printer.start(fields)
+    elif kind == "progress":
+        report.last_progress = fields
+        printer.progress(fields)
+    elif kind == "done":
+        report.done = fields
+        printer.done(fields)
+    elif kind == "error":
+        report.errors.append(fields["message"])
+        printer.error(fields["message"])
+    elif kind == "crash":
+        report.crash = fields["message"]
+        printer.error(fields["message"])
+    # Unknown kinds are ignored: a newer engine may say more than this frontend understands.
 
 
 def _tail(text: str, lines: int = 20) -> str:
@@ -483,6 +517,8 @@ def check_report(report: EngineReport) -> EngineReport:
     message = f"the engine crashed ({how}); run folder {report.run_directory}"
     if report.command:
         message += f"\ncommand: {format_command(report.command)}"
+    if report.crash:
+        message += "\nengine error: " + report.crash
     if report.errors:
         message += "\nengine error: " + "; ".join(report.errors)
     if report.stderr_tail.strip():

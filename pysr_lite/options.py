@@ -323,6 +323,7 @@ OPTIONS: tuple[OptionSpec, ...] = (
     # --- frontend only (not written to options.toml)
     OptionSpec("verbosity", 1, integer(0), "0: silent; 1: progress and engine messages", to_toml=None),
     OptionSpec("output_directory", None, optional(PATH), "where run folders are created (None: ./outputs)", to_toml=None),
+    OptionSpec("persistent_engine", True, BOOLEAN, "reuse one engine process across searches (Julia starts and compiles once; pysr_lite.close_engine() stops it); False: a fresh process per search", to_toml=None),
 )
 
 OPTION_SPECS: dict[str, OptionSpec] = {spec.name: spec for spec in OPTIONS}

@@ -1,6 +1,7 @@
 """The engine's stdout lines (docs/protocol.md, "Stdout lines"), read on the Python side.
 
-Machine-readable lines start with ``pysr_lite:``, then a kind (start, progress, done, error) and
+Machine-readable lines start with ``pysr_lite:``, then a kind (start, progress, done, error, and
+for the persistent engine ready and crash) and
 ``key=value`` pairs; everything else is text for people. This module parses them and turns them
 into a search's statistics, live (from ``EngineProcess``) or later (from engine_stdout.log).
 
@@ -14,6 +15,7 @@ import os
 from typing import Any
 
 PROTOCOL_PREFIX = "pysr_lite:"
+MESSAGE_KINDS = ("error", "crash")  # kinds followed by free text instead of key=value pairs
 
 
 def _typed(text: str) -> Any:
@@ -28,7 +30,7 @@ def _typed(text: str) -> Any:
 def parse_protocol_line(line: str) -> tuple[str, dict[str, Any]] | None:
     """``(kind, fields)`` of a machine-readable stdout line, or None for a line meant for people.
 
-    Numbers become int or float. An ``error`` line's text is ``fields["message"]``.
+    Numbers become int or float. An ``error`` or ``crash`` line's text is ``fields["message"]``.
 
     >>> parse_protocol_line("pysr_lite:done reason=timeout iterations=4 seconds=2.5")
     ('done', {'reason': 'timeout', 'iterations': 4, 'seconds': 2.5})
@@ -39,7 +41,7 @@ def parse_protocol_line(line: str) -> tuple[str, dict[str, Any]] | None:
     if not line.startswith(PROTOCOL_PREFIX):
         return None
     kind, _, rest = line[len(PROTOCOL_PREFIX):].partition(" ")
-    if kind == "error":
+    if kind in MESSAGE_KINDS:
         return kind, {"message": rest.strip()}
     fields: dict[str, Any] = {}
     for pair in rest.split():

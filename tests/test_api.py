@@ -29,6 +29,10 @@ from pysr_lite.options import read_options_toml, resolve_options, write_options_
 
 from conftest import assert_recovers, pids_running_in, run_folders, uniform_data
 
+# The fake engine speaks only the one-search command line, and the kill test looks for the
+# process of one run: those tests ask for a fresh engine process per search.
+ONE_PROCESS_PER_SEARCH = {"persistent_engine": False}
+
 # ----------------------------------------------------------------------------------------------
 # Recovery (real engine)
 # ----------------------------------------------------------------------------------------------
@@ -366,7 +370,7 @@ def test_load_result_of_a_folder_without_front(tmp_path):
 
 
 def test_killed_engine_leaves_a_readable_partial_front(engine, fast_search):
-    """SIGKILL the real engine mid-search: search() raises EngineError carrying the last front."""
+    """SIGKILL the real (one-search) engine mid-search: search() raises EngineError carrying the last front."""
     output_directory = Path(fast_search["output_directory"])
     X = uniform_data(seed=9)
     y = np.exp(X[:, 0]) * np.sin(X[:, 1]) + X[:, 0] ** 3
@@ -374,7 +378,8 @@ def test_killed_engine_leaves_a_readable_partial_front(engine, fast_search):
 
     def run():
         try:
-            outcome["result"] = search(X, y, unary_operators=["sin"], **dict(fast_search, niterations=100000, timeout_in_seconds=120))
+            outcome["result"] = search(X, y, unary_operators=["sin"], **ONE_PROCESS_PER_SEARCH,
+                                       **dict(fast_search, niterations=100000, timeout_in_seconds=120))
         except BaseException as error:  # noqa: BLE001 - handed to the test thread
             outcome["error"] = error
 
@@ -428,8 +433,8 @@ def test_ctrl_c_returns_the_last_front(engine, fast_search):
     assert pids_running_in(result.run_directory) == []
 
 
-def test_engine_handles_sigint_as_the_protocol_says(engine, fast_search):
-    """Protocol: on Ctrl-C the engine writes its front, prints `done reason=interrupted`, exits 0."""
+def test_engine_stops_on_request_as_the_protocol_says(engine, fast_search):
+    """Protocol: on a `stop` line the engine writes its front, prints `done reason=interrupted`, exits 0."""
     X = uniform_data(seed=11)
     y = np.exp(X[:, 0]) * np.sin(X[:, 1]) + X[:, 0] ** 3
     options = resolve_options(**dict(fast_search, niterations=100000, unary_operators=["sin"]))
@@ -445,7 +450,8 @@ def test_engine_handles_sigint_as_the_protocol_says(engine, fast_search):
         assert time.monotonic() < deadline
         time.sleep(0.05)
     time.sleep(0.5)
-    process.process.send_signal(signal.SIGINT)
+    process.process.stdin.write("stop\n")
+    process.process.stdin.flush()
     report = process.follow(verbosity=0, timeout_in_seconds=60)
     assert report.done is not None and report.done["reason"] == "interrupted", report.stderr_tail[-2000:]
     assert report.returncode == 0
@@ -458,7 +464,7 @@ def test_fake_engine_crash_without_front(fake_julia, tmp_path):
         sys.exit(1)
     """)
     with pytest.raises(EngineError) as error:
-        search(uniform_data(n_rows=5), np.ones(5), output_directory=tmp_path / "outputs", verbosity=0, random_state=0)
+        search(uniform_data(n_rows=5), np.ones(5), **ONE_PROCESS_PER_SEARCH, output_directory=tmp_path / "outputs", verbosity=0, random_state=0)
     message = str(error.value)
     assert "exit code 1" in message and "something broke" in message and "wrote no front" in message
     assert error.value.partial_result is None
@@ -472,7 +478,7 @@ def test_fake_engine_crash_after_a_front(fake_julia, tmp_path):
         sys.exit(3)
     """)
     with pytest.raises(EngineError, match="exit code 3") as error:
-        search(uniform_data(n_rows=5), np.ones(5), output_directory=tmp_path / "outputs", verbosity=0, random_state=0)
+        search(uniform_data(n_rows=5), np.ones(5), **ONE_PROCESS_PER_SEARCH, output_directory=tmp_path / "outputs", verbosity=0, random_state=0)
     partial = error.value.partial_result
     assert partial.equations["equation"].tolist() == ["x0", "(x0 * 2.0)"]
     assert partial.stats == {"evals": 1000, "evals_per_second": 500, "seconds": 2, "iterations": 1, "reason": "incomplete"}
@@ -485,15 +491,13 @@ def test_fake_engine_exit_2_is_a_value_error(fake_julia, tmp_path):
         sys.exit(2)
     """)
     with pytest.raises(ValueError, match="the engine rejected the run: variable_names: 3 names for 2 features"):
-        search(uniform_data(n_rows=5), np.ones(5), output_directory=tmp_path / "outputs", verbosity=0, random_state=0)
+        search(uniform_data(n_rows=5), np.ones(5), **ONE_PROCESS_PER_SEARCH, output_directory=tmp_path / "outputs", verbosity=0, random_state=0)
 
 
 def test_overdue_engine_is_stopped(fake_julia, tmp_path, monkeypatch):
-    """An engine that ignores its timeout and even SIGINT is terminated; its front is returned."""
+    """An engine that ignores its timeout and even `stop` is terminated; its front is returned."""
     fake_julia("""
-        import signal
-        signal.signal(signal.SIGINT, signal.SIG_IGN)
-        write_front()
+        write_front()  # and never reads its stdin, so `stop` goes unheard
         say("pysr_lite:progress iteration=1 niterations=100 evals=10 evals_per_second=5 seconds=1 best_loss=0.5 front_size=2")
         time.sleep(120)
     """)
@@ -501,7 +505,7 @@ def test_overdue_engine_is_stopped(fake_julia, tmp_path, monkeypatch):
     monkeypatch.setattr(engine_module, "INTERRUPT_GRACE_SECONDS", 0.5)
     started = time.monotonic()
     with pytest.warns(RuntimeWarning, match="overran timeout_in_seconds=0.5"):
-        result = search(uniform_data(n_rows=5), np.ones(5), output_directory=tmp_path / "outputs", verbosity=0,
+        result = search(uniform_data(n_rows=5), np.ones(5), **ONE_PROCESS_PER_SEARCH, output_directory=tmp_path / "outputs", verbosity=0,
                         random_state=0, timeout_in_seconds=0.5)
     assert time.monotonic() - started < 30
     assert result.stats["reason"] == "timeout"
@@ -520,7 +524,7 @@ def test_ctrl_c_before_any_front_propagates(fake_julia, tmp_path):
 
     threading.Thread(target=interrupt, daemon=True).start()
     with pytest.raises(KeyboardInterrupt):
-        search(uniform_data(n_rows=5), np.ones(5), output_directory=tmp_path / "outputs", verbosity=0, random_state=0)
+        search(uniform_data(n_rows=5), np.ones(5), **ONE_PROCESS_PER_SEARCH, output_directory=tmp_path / "outputs", verbosity=0, random_state=0)
     (run_directory,) = run_folders(tmp_path / "outputs")
     assert pids_running_in(run_directory) == []
 
@@ -534,13 +538,13 @@ def test_progress_is_printed_when_verbose(fake_julia, tmp_path, capsys):
         say("pysr_lite:progress iteration=2 niterations=2 evals=2000 evals_per_second=500 seconds=4 best_loss=0.5 front_size=2")
         say("pysr_lite:done reason=niterations iterations=2 evals=2000 evals_per_second=500 seconds=4")
     """)
-    result = search(uniform_data(n_rows=5), np.ones(5), output_directory=tmp_path / "outputs", random_state=0)
+    result = search(uniform_data(n_rows=5), np.ones(5), **ONE_PROCESS_PER_SEARCH, output_directory=tmp_path / "outputs", random_state=0)
     printed = capsys.readouterr().out
     assert "Engine started: 5 rows, 2 features, 1 threads, 31 populations" in printed
     assert "Compiling the engine..." in printed
     assert "Progress: 2 / 2 iterations (100.0%) | 5.00e+02 evals/s | best loss 5.000e-01 | front 2" in printed
     assert "Done (niterations): 2 iterations" in printed
     assert result.stats["reason"] == "niterations"
-    quiet = search(uniform_data(n_rows=5), np.ones(5), output_directory=tmp_path / "outputs", random_state=0, verbosity=0)
+    quiet = search(uniform_data(n_rows=5), np.ones(5), **ONE_PROCESS_PER_SEARCH, output_directory=tmp_path / "outputs", random_state=0, verbosity=0)
     assert capsys.readouterr().out == ""
     assert (quiet.run_directory / "engine_stdout.log").read_text().count("pysr_lite:") == 4

@@ -114,7 +114,8 @@ end
 Run the search described by a run folder: 0 when it ran (also after a timeout or Ctrl-C),
 2 for an invalid run folder (a `pysr_lite:error` line says why).
 """
-function run_search_in_folder(run_folder::AbstractString)::Int
+function run_search_in_folder(run_folder::AbstractString,
+                              stop_requested::Threads.Atomic{Bool}=Threads.Atomic{Bool}(false))::Int
     options, data = try
         load_run(run_folder)
     catch error
@@ -126,7 +127,7 @@ function run_search_in_folder(run_folder::AbstractString)::Int
                   "threads" => Threads.nthreads(), "populations" => options.populations,
                   "precision" => options.precision)
     csv_path = joinpath(run_folder, "hall_of_fame.csv")
-    state = equation_search(data, options; on_iteration = state -> begin
+    state = equation_search(data, options; stop_requested=stop_requested, on_iteration = state -> begin
         write_hall_of_fame(csv_path, state, options, data.variable_names)
         progress_line(state, options)
     end)
@@ -138,13 +139,36 @@ function run_search_in_folder(run_folder::AbstractString)::Int
     return 0
 end
 
-# Ctrl-C must reach the search as an InterruptException so it can write the last front.
+# Ctrl-C in a terminal must reach the search as an InterruptException so it can write the last
+# front. This is best effort: on Julia 1.5 with threads, SIGINT can land in the task scheduler
+# and kill the process, so the frontend asks for a stop with a `stop` line on stdin instead.
 keep_running_on_interrupt() = ccall(:jl_exit_on_sigint, Cvoid, (Cint,), 0)
+
+"""
+    watch_input(input, stop_requested, commands=nothing)
+
+Read `input` line by line: `stop` raises `stop_requested` (the running search ends after its
+populations notice, having written its front); any other line goes to `commands` (the
+persistent engine's queue), which is closed at end of input.
+"""
+function watch_input(input::IO, stop_requested::Threads.Atomic{Bool}, commands=nothing)
+    for line in eachline(input)
+        command = String(strip(line))
+        if command == "stop"
+            stop_requested[] = true
+        elseif commands !== nothing && !isempty(command)
+            put!(commands, command)
+        end
+    end
+    commands !== nothing && close(commands)
+    return nothing
+end
 
 """
     main(arguments) -> exit code
 
-Entry point of a one-search engine process: `arguments == [run_folder]`.
+Entry point of a one-search engine process: `arguments == [run_folder]`. A `stop` line on stdin
+ends the search early (its front is written, `done reason=interrupted`).
 """
 function main(arguments::Vector{String})::Int
     keep_running_on_interrupt()
@@ -152,7 +176,9 @@ function main(arguments::Vector{String})::Int
         protocol_line("error", "usage: julia -e 'using PySRLite; exit(PySRLite.main(ARGS))' RUN_FOLDER")
         return 2
     end
-    return run_search_in_folder(arguments[1])
+    stop_requested = Threads.Atomic{Bool}(false)
+    @async watch_input(stdin, stop_requested)
+    return run_search_in_folder(arguments[1], stop_requested)
 end
 
 """
@@ -160,31 +186,35 @@ end
 
 Entry point of a persistent engine process (the frontend reuses it across searches, so Julia
 starts and compiles once). Prints `pysr_lite:ready`, then for each line `run RUN_FOLDER` runs
-that search exactly as `main` would and prints `pysr_lite:ready` again. A search that throws
-prints `pysr_lite:crash MESSAGE` and the process keeps serving. `quit` or end of input ends it.
+that search exactly as `main` would and prints `pysr_lite:ready` again; `stop` ends the running
+search early. A search that throws prints `pysr_lite:crash MESSAGE` and the process keeps
+serving. `quit` or end of input ends it.
 """
 function serve(input::IO=stdin)::Int
     keep_running_on_interrupt()
+    commands = Channel{String}(Inf)
+    stop_requested = Threads.Atomic{Bool}(false)
+    @async watch_input(input, stop_requested, commands)
     while true
         protocol_line("ready")
-        line = try
-            readline(input)
+        command = try
+            take!(commands)
         catch error
-            error isa InterruptException && continue  # Ctrl-C while idle: nothing to stop
+            error isa InvalidStateException && return 0   # end of input
+            error isa InterruptException && continue      # Ctrl-C while idle: nothing to stop
             rethrow()
         end
-        command = strip(line)
-        (command == "quit" || (isempty(command) && eof(input))) && return 0
-        isempty(command) && continue
+        command == "quit" && return 0
         if startswith(command, "run ")
+            stop_requested[] = false
             try
-                run_search_in_folder(strip(command[5:end]))
+                run_search_in_folder(strip(command[5:end]), stop_requested)
             catch error
                 error isa InterruptException && continue  # interrupted between iterations: front is written
                 protocol_line("crash", replace(sprint(showerror, error), '\n' => ' '))
             end
         else
-            protocol_line("error", "unknown command: $command (expected `run RUN_FOLDER` or `quit`)")
+            protocol_line("error", "unknown command: $command (expected `run RUN_FOLDER`, `stop` or `quit`)")
         end
     end
 end

@@ -64,3 +64,17 @@ end
     @test kinds == ["ready", "start", "done", "ready", "error", "ready", "error", "ready"]
     @test isfile(joinpath(folders[1], "hall_of_fame.csv"))
 end
+
+@testset "protocol: `stop` on the input ends the search with its front written" begin
+    folder = mktempdir()
+    X = randn(MersenneTwister(14), 40, 2)
+    write_run_folder(folder, X, X[:, 1] .- X[:, 2]; extra="")
+    stop_requested = Threads.Atomic{Bool}(false)
+    P.watch_input(IOBuffer("stop\n"), stop_requested)
+    @test stop_requested[]
+    output = IOBuffer()
+    @test redirect_stdout_to(() -> P.run_search_in_folder(folder, stop_requested), output) == 0
+    text = String(take!(output))
+    @test occursin("pysr_lite:done reason=interrupted iterations=1", text)
+    @test isfile(joinpath(folder, "hall_of_fame.csv"))
+end

@@ -1,0 +1,231 @@
+"""A persistent engine: one Julia process that runs search after search.
+
+Starting Julia and compiling the search takes seconds; a scientist calling ``search()`` in a
+loop or a notebook pays that once. ``search(..., persistent_engine=True)`` (the default) sends
+its run folder to the cached engine process (``PySRLite.serve()``, docs/protocol.md,
+"Persistent engine"); the process is started on first use, replaced when it died or when the
+thread count changes, and closed by ``close_engine()`` or at exit.
+
+This module holds the package's only global mutable state: that one cached process.
+
+>>> import pysr_lite
+>>> pysr_lite.close_engine()  # stop the cached engine process, if any (safe to call any time)
+"""
+
+from __future__ import annotations
+
+import atexit
+import collections
+import os
+import queue
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+from . import engine as engine_module
+from .engine import Engine, EngineError, EngineReport, handle_engine_line, serve_command
+from .progress import ProgressPrinter
+from .protocol import parse_protocol_line
+
+# The process prints `ready` once PySRLite is loaded; loading is quick, compiling comes later.
+STARTUP_SECONDS = 300.0
+CRASH_EXIT_CODE = 1  # a search that threw inside a persistent engine counts as a crash
+
+
+class PersistentEngine:
+    """One ``PySRLite.serve()`` process with a fixed thread count."""
+
+    def __init__(self, engine: Engine, threads: int):
+        self.engine = engine
+        self.threads = threads
+        self.command = serve_command(threads, julia_executable=engine.julia.executable,
+                                     engine_directory=engine.directory)
+        try:
+            self.process = subprocess.Popen(
+                self.command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                text=True, encoding="utf-8", errors="replace", bufsize=1,
+                start_new_session=True,  # a terminal's Ctrl-C reaches only Python, which decides
+            )
+        except OSError as error:
+            raise EngineError(f"could not start the engine ({error})", run_directory=Path.cwd(),
+                              returncode=None, stderr_tail="") from error
+        self._lines: "queue.Queue[str | None]" = queue.Queue()
+        self._stderr_tail: collections.deque = collections.deque(maxlen=engine_module.STDERR_TAIL_LINES)
+        self._stderr_log = None  # the current run's engine_stderr.log
+        self._echo_stderr = False
+        self.busy = threading.Lock()
+        threading.Thread(target=engine_module._pump, args=(self.process.stdout, self._lines), daemon=True).start()
+        threading.Thread(target=self._collect_stderr, daemon=True).start()
+        self._wait_until_ready()
+
+    @property
+    def alive(self) -> bool:
+        return self.process.poll() is None
+
+    def _collect_stderr(self) -> None:
+        for line in self.process.stderr:
+            self._stderr_tail.append(line)
+            log = self._stderr_log
+            if log is not None:
+                log.write(line)
+                log.flush()
+            if self._echo_stderr:
+                sys.stderr.write(line)
+
+    def _wait_until_ready(self) -> None:
+        deadline = time.monotonic() + STARTUP_SECONDS
+        while time.monotonic() < deadline:
+            try:
+                line = self._lines.get(timeout=0.2)
+            except queue.Empty:
+                continue
+            if line is None:
+                break
+            parsed = parse_protocol_line(line)
+            if parsed is not None and parsed[0] == "ready":
+                return
+        self.close()
+        raise EngineError("the persistent engine did not start; last lines of its stderr:\n"
+                          + "".join(self._stderr_tail), run_directory=Path.cwd(),
+                          returncode=self.process.returncode, stderr_tail="".join(self._stderr_tail))
+
+    def run(self, run_directory: Path, *, verbosity: int = 1, timeout_in_seconds: float | None = None) -> EngineReport:
+        """Run the search of a prepared run folder and report how it went (as ``EngineProcess.follow``)."""
+        run_directory = Path(run_directory).resolve()
+        report = EngineReport(run_directory, command=self.command + [f"(run {run_directory})"])
+        printer = ProgressPrinter(verbosity)
+        deadline = None
+        if timeout_in_seconds is not None:
+            margin = max(engine_module.TIMEOUT_MARGIN_SECONDS, engine_module.TIMEOUT_MARGIN_FRACTION * timeout_in_seconds)
+            deadline = time.monotonic() + timeout_in_seconds + margin
+        self._stderr_tail.clear()
+        with open(run_directory / "engine_stdout.log", "a", encoding="utf-8") as stdout_log, open(
+            run_directory / "engine_stderr.log", "a", encoding="utf-8"
+        ) as stderr_log:
+            self._stderr_log, self._echo_stderr = stderr_log, verbosity > 0
+            try:
+                self.process.stdin.write(f"run {run_directory}\n")
+                self.process.stdin.flush()
+                try:
+                    self._follow_until_ready(report, stdout_log, printer, deadline)
+                except KeyboardInterrupt:
+                    report.stopped_by = "interrupt"
+                    printer.note("Interrupted: stopping the search (the engine writes its last front first)...")
+                    self._interrupt_search(report, stdout_log, printer)
+            except (BrokenPipeError, KeyboardInterrupt):  # died before the command, or a second Ctrl-C
+                self.close()
+            finally:
+                self._stderr_log, self._echo_stderr = None, False
+        report.stderr_tail = "".join(self._stderr_tail)
+        if report.returncode is None:
+            report.returncode = self._outcome(report)
+        return report
+
+    def _outcome(self, report: EngineReport) -> int:
+        """An exit code for a run, as the one-search process would have returned it."""
+        if not self.alive:
+            return self.process.returncode if self.process.returncode is not None else CRASH_EXIT_CODE
+        if report.crash is not None:
+            return CRASH_EXIT_CODE
+        if report.errors and report.done is None:
+            return engine_module.EXIT_INVALID_INPUT
+        return 0
+
+    def _follow_until_ready(self, report: EngineReport, log, printer: ProgressPrinter, deadline) -> None:
+        while True:
+            if deadline is not None and time.monotonic() > deadline:
+                report.stopped_by = "timeout"
+                printer.note("The engine overran timeout_in_seconds; stopping the search...")
+                self._interrupt_search(report, log, printer)
+                return
+            try:
+                line = self._lines.get(timeout=0.2)
+            except queue.Empty:
+                continue
+            if line is None:  # the process died mid-search
+                self.process.wait()
+                return
+            parsed = parse_protocol_line(line)
+            if parsed is not None and parsed[0] == "ready":
+                log.write(line)
+                return
+            handle_engine_line(line, log, report, printer)
+
+    def _interrupt_search(self, report: EngineReport, log, printer: ProgressPrinter) -> None:
+        """`stop` ends the running search (the front is written, then `ready`); else kill."""
+        engine_module.request_stop(self.process)
+        grace = time.monotonic() + engine_module.INTERRUPT_GRACE_SECONDS
+        while self.alive and time.monotonic() < grace:
+            try:
+                line = self._lines.get(timeout=0.2)
+            except queue.Empty:
+                continue
+            if line is None:
+                break
+            parsed = parse_protocol_line(line)
+            if parsed is not None and parsed[0] == "ready":
+                return
+            handle_engine_line(line, log, report, printer)
+        self.close()
+
+    def close(self) -> None:
+        """Stop the process: `quit` when idle, else kill its process group."""
+        if self.alive and not self.busy.locked():
+            try:
+                self.process.stdin.write("quit\n")
+                self.process.stdin.flush()
+                self.process.wait(timeout=5)
+                return
+            except (OSError, subprocess.TimeoutExpired):
+                pass
+        if self.alive:
+            try:
+                os.killpg(self.process.pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
+            self.process.wait()
+
+
+_cached: PersistentEngine | None = None
+_cache_lock = threading.Lock()
+
+
+def shared_engine(engine: Engine, threads: int) -> PersistentEngine:
+    """The cached engine process for (Julia, engine sources, threads), started if needed."""
+    global _cached
+    with _cache_lock:
+        if _cached is not None and (not _cached.alive or _cached.engine != engine or _cached.threads != threads):
+            _cached.close()
+            _cached = None
+        if _cached is None:
+            _cached = PersistentEngine(engine, threads)
+        return _cached
+
+
+def close_engine() -> None:
+    """Stop the cached engine process (if any). The next ``search()`` starts a new one."""
+    global _cached
+    with _cache_lock:
+        if _cached is not None:
+            _cached.close()
+            _cached = None
+
+
+def run_in_persistent_engine(engine: Engine, run_directory: Path, *, threads: int, verbosity: int,
+                             timeout_in_seconds: float | None) -> EngineReport:
+    """Run a search in the cached engine; a concurrent call (another thread) gets its own process."""
+    persistent = shared_engine(engine, threads)
+    if not persistent.busy.acquire(blocking=False):
+        return engine_module.run_engine(engine, run_directory, threads=threads, verbosity=verbosity,
+                                        timeout_in_seconds=timeout_in_seconds)
+    try:
+        report = persistent.run(run_directory, verbosity=verbosity, timeout_in_seconds=timeout_in_seconds)
+    finally:
+        persistent.busy.release()
+    return engine_module.check_report(report)
+
+
+atexit.register(close_engine)
