@@ -1,7 +1,10 @@
 # One population's work for one iteration: cycles of regularized evolution (the offspring of a
 # tournament winner replaces the oldest member), then simplification and constant optimization.
 
-"""What one population reports back after an iteration (merged at the iteration barrier)."""
+"""
+What one population reports back after an iteration (merged at the iteration barrier). With
+batching, the losses in `best_seen` are mini-batch estimates.
+"""
 struct PopulationReport{T<:AbstractFloat}
     best_seen::HallOfFame{T}
     complexity_counts::Vector{Float64}
@@ -202,21 +205,7 @@ function evolve_population!(population::Population{T}, context::EvolutionContext
     end
     evaluations += simplify_and_optimize!(population, context, workspace, best_seen,
                                           cycle_data(context, workspace, population.rng))
-    workspace.batch.n_rows > 0 && (evaluations += rescore_on_full_data!(best_seen, context, workspace))
     return PopulationReport{T}(best_seen, counts, evaluations)
-end
-
-"""With batching, losses are mini-batch estimates; the hall of fame needs full-data losses."""
-function rescore_on_full_data!(best_seen::HallOfFame, context::EvolutionContext, workspace::Workspace)
-    evaluations = 0.0
-    for c in eachindex(best_seen.exists)
-        best_seen.exists[c] || continue
-        member = best_seen.members[c]
-        set_loss!(member, evaluate_loss!(workspace, member.tree, context.data, context.options.operators),
-                  context.options, context.normalization)
-        evaluations += 1
-    end
-    return evaluations
 end
 
 function simplify_and_optimize!(population::Population{T}, context::EvolutionContext{T},

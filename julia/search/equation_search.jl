@@ -25,9 +25,10 @@ evaluations_per_second(state::SearchState) = state.seconds > 0 ? state.evaluatio
 function initial_population(rng::MersenneTwister, data::Dataset{T}, options::Options,
                             workspace::Workspace{T}, normalization::Float64) where {T}
     members = PopMember{T}[]
+    scoring_data = workspace.batch.n_rows > 0 ? draw_batch!(workspace.batch, data, rng) : data
     for birth in 1:options.population_size
         tree = random_tree(rng, T, rand(rng, 1:min(3, max(1, options.maxsize ÷ 2))), options.operators, data.n_features)
-        loss = evaluate_loss!(workspace, tree, data, options.operators)
+        loss = evaluate_loss!(workspace, tree, scoring_data, options.operators)
         push!(members, PopMember(tree, loss, birth, options, normalization))
     end
     return Population(members, rng, options.population_size)
@@ -54,6 +55,19 @@ struct SearchSetup{T<:AbstractFloat,O<:Options}
     deadline::Float64                      # time() at which the timeout falls; Inf when none
     stop_requested::Threads.Atomic{Bool}
     stop_condition::Function               # (loss, complexity) -> Bool, from early_stop_condition
+    fitting_data::Dataset{T}               # where hall-of-fame constants are fitted (a subsample of big data)
+end
+
+"""Rows on which hall-of-fame constants are fitted when batching: enough for stable constants,
+few enough that fitting does not grow with the data."""
+const FITTING_ROWS = 10_000
+
+"""A fixed random subsample of `n_rows` rows (without replacement), or `data` itself when smaller."""
+function subsample(data::Dataset{T}, n_rows::Int, rng::AbstractRNG) where {T}
+    data.n_rows <= n_rows && return data
+    rows = sort!(sample_without_replacement(rng, data.n_rows, n_rows))
+    return assemble_dataset([column[rows] for column in data.columns], data.y[rows], data.weights[rows],
+                            data.has_weights, data.variable_names)
 end
 
 
@@ -64,8 +78,9 @@ function SearchSetup(data::Dataset{T}, options::Options, stop_requested::Threads
         put!(workspaces, Workspace(data, batch_rows(options, data)))
     end
     deadline = options.timeout_in_seconds > 0 ? start + options.timeout_in_seconds : Inf
+    fitting_data = options.batching ? subsample(data, FITTING_ROWS, MersenneTwister(population_seed(options.random_state, -1))) : data
     return SearchSetup(data, options, max(baseline_loss(data), 1e-12), workspaces, start, deadline, stop_requested,
-                       compile_stop_condition(options.early_stop_condition))
+                       compile_stop_condition(options.early_stop_condition), fitting_data)
 end
 
 function stop_reason(state::SearchState, setup::SearchSetup)
@@ -87,12 +102,60 @@ function initial_state(setup::SearchSetup{T}) where {T}
                                       options, workspace, setup.normalization) for i in 1:options.populations]
     put!(setup.workspaces, workspace)
     hall_of_fame = HallOfFame{T}(options.maxsize, LOSS_FLOOR_RELATIVE_TO_VARIANCE * setup.normalization)
-    for population in populations, member in population.members
-        offer!(hall_of_fame, member)
+    state = SearchState{T}(populations, hall_of_fame, ComplexityFrequencies(options.maxsize),
+                           options.populations * options.population_size * evaluation_share(setup), 0, 0.0, 0.0,
+                           :none, MersenneTwister(population_seed(options.random_state, 0)))
+    offer_candidates!(state, setup, [member for population in populations for member in population.members])
+    return state
+end
+
+"""Cost of one evaluation during evolution, in full-data evaluations (a batch is a fraction)."""
+evaluation_share(setup::SearchSetup) = setup.options.batching && setup.options.batch_size < setup.data.n_rows ?
+    setup.options.batch_size / setup.data.n_rows : 1.0
+
+"""
+    offer_candidates!(state, setup, candidates) -> complexities improved
+
+Offer equations to the hall of fame. Their losses are full-data losses unless batching; then
+only the best candidate of each complexity is considered, and scored on the full data only if it
+beats the incumbent on the fixed subsample: full-data evaluations become rare, so an iteration
+on a million rows costs about what one on ten thousand does.
+"""
+function offer_candidates!(state::SearchState{T}, setup::SearchSetup{T}, candidates::Vector{PopMember{T}}) where {T}
+    improved = Int[]
+    if evaluation_share(setup) == 1.0
+        for candidate in candidates
+            offer!(state.hall_of_fame, candidate) && push!(improved, candidate.complexity)
+        end
+        return unique!(improved)
     end
-    return SearchState{T}(populations, hall_of_fame, ComplexityFrequencies(options.maxsize),
-                          Float64(options.populations * options.population_size), 0, 0.0, 0.0, :none,
-                          MersenneTwister(population_seed(options.random_state, 0)))
+    best = HallOfFame{T}(setup.options.maxsize)
+    foreach(candidate -> offer!(best, candidate), candidates)
+    operators, hall_of_fame = setup.options.operators, state.hall_of_fame
+    subsample_share = setup.fitting_data.n_rows / setup.data.n_rows
+    workspace = take!(setup.workspaces)
+    try
+        for c in eachindex(best.exists)
+            best.exists[c] || continue
+            member = best.members[c]
+            challenger = evaluate_loss!(workspace, member.tree, setup.fitting_data, operators)
+            state.evaluations += subsample_share
+            if setup.fitting_data !== setup.data
+                if hall_of_fame.exists[c]  # a cheap duel with the incumbent on the fixed subsample first
+                    incumbent = evaluate_loss!(workspace, hall_of_fame.members[c].tree, setup.fitting_data, operators)
+                    state.evaluations += subsample_share
+                    challenger < incumbent || continue
+                end
+                challenger = evaluate_loss!(workspace, member.tree, setup.data, operators)
+                state.evaluations += 1
+            end
+            set_loss!(member, challenger, setup.options, setup.normalization)
+            offer!(hall_of_fame, member) && push!(improved, c)
+        end
+    finally
+        put!(setup.workspaces, workspace)
+    end
+    return improved
 end
 
 """
@@ -127,7 +190,7 @@ function evolve_until_stopped!(state::SearchState, setup::SearchSetup, on_iterat
                                    current_maxsize(options, state.iterations + 1), setup.deadline,
                                    setup.stop_requested)
         reports = run_populations(state.populations, context, setup.workspaces)
-        improved = merge_reports!(state, reports)
+        improved = merge_reports!(state, setup, reports)
         optimize_hall_of_fame_entries!(state, setup, improved)
         state.iterations += 1
         migrate_all!(state, options)
@@ -180,26 +243,41 @@ function evolve_with_pooled_workspace!(population::Population{T}, context::Evolu
 end
 
 """Merge the populations' reports in population order; returns the complexities whose hall-of-fame entry improved."""
-function merge_reports!(state::SearchState, reports::Vector{<:PopulationReport})
-    improved = Int[]
+function merge_reports!(state::SearchState{T}, setup::SearchSetup{T}, reports::Vector{PopulationReport{T}}) where {T}
+    candidates = PopMember{T}[]
     for report in reports
         state.evaluations += report.evaluations
         add_counts!(state.frequencies, report.complexity_counts)
         for c in eachindex(report.best_seen.exists)
-            report.best_seen.exists[c] && offer!(state.hall_of_fame, report.best_seen.members[c]) && push!(improved, c)
+            report.best_seen.exists[c] && push!(candidates, report.best_seen.members[c])
         end
     end
-    return unique!(improved)
+    return offer_candidates!(state, setup, candidates)
 end
 
-"""Fit the constants of new hall-of-fame entries on the full data (they were found on noisy or stale losses)."""
+"""
+Fit the constants of new hall-of-fame entries (found on stale or mini-batch losses): on the full
+data, or with batching on a fixed subsample, keeping the new constants only if the full-data
+loss improves.
+"""
 function optimize_hall_of_fame_entries!(state::SearchState, setup::SearchSetup, complexities::Vector{Int})
     setup.options.should_optimize_constants || return state
+    options, share = setup.options, setup.fitting_data.n_rows / setup.data.n_rows
     workspace = take!(setup.workspaces)
     try
         for c in complexities
-            state.evaluations += optimize_constants!(state.hall_of_fame.members[c], setup.data, workspace,
-                                                     setup.options, state.rng, setup.normalization)
+            entry = state.hall_of_fame.members[c]
+            setup.fitting_data === setup.data || (entry = copy_member(entry))
+            entry.loss = evaluate_loss!(workspace, entry.tree, setup.fitting_data, options.operators)
+            state.evaluations += share * (1 + optimize_constants!(entry, setup.fitting_data, workspace, options,
+                                                                  state.rng, setup.normalization))
+            setup.fitting_data === setup.data && continue
+            full_loss = evaluate_loss!(workspace, entry.tree, setup.data, options.operators)
+            state.evaluations += 1
+            if full_loss < state.hall_of_fame.members[c].loss
+                set_loss!(entry, full_loss, options, setup.normalization)
+                state.hall_of_fame.members[c] = entry
+            end
         end
     finally
         put!(setup.workspaces, workspace)
