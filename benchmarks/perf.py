@@ -1,0 +1,206 @@
+"""Performance figures of pysr_lite, each printed beside its target.
+
+    python benchmarks/perf.py            # after `bash scripts/dev.sh test` (or any set-up) once
+    python benchmarks/perf.py --quick    # smaller runs, for a smoke test
+
+The machine is shared and noisy, so every comparison is a ratio of two measurements taken in this
+same run. Sections:
+
+1. evaluation speed of the engine's tree evaluator against a hand-fused Julia loop (one core);
+2. allocation per evaluation + loss after warm-up, and the GC share of a whole search;
+3. thread scaling: evaluations per second with 2 threads against 1 (same deterministic search);
+4. start-up: a cold search() to its first hall-of-fame line, and what a second call adds
+   beyond its own search with the persistent engine;
+5. big data: seconds per iteration with batching at 1,000,000 rows against 10,000 rows, and the
+   engine's peak memory attributable to the data.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import numpy as np
+
+REPOSITORY = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPOSITORY))
+
+import pysr_lite  # noqa: E402
+from pysr_lite import persistent_engine  # noqa: E402
+from pysr_lite.engine import find_julia  # noqa: E402
+
+OUTPUTS = Path(tempfile.mkdtemp(prefix="pysr_lite_perf_"))
+rows_printed: list[tuple[str, str, str, str]] = []
+
+
+def report(figure: str, measured: str, target: str, met: bool | None) -> None:
+    verdict = "" if met is None else ("yes" if met else "NO")
+    rows_printed.append((figure, measured, target, verdict))
+    print(f"  {figure:<58} {measured:>22}   target {target:<16} {verdict}", flush=True)
+
+
+def quiet_search(X, y, **options):
+    base = dict(binary_operators=["+", "-", "*", "/"], unary_operators=["cos"], verbosity=0,
+                random_state=0, output_directory=OUTPUTS)
+    base.update(options)
+    return pysr_lite.search(X, y, **base)
+
+
+def example_problem(n_rows: int, n_features: int = 3, seed: int = 0):
+    X = np.random.default_rng(seed).normal(size=(n_rows, n_features))
+    y = X[:, 0] * X[:, 1] + np.cos(X[:, 2 % n_features]) - 0.5 * X[:, 0]
+    return X, y
+
+
+# 1 + 2a ------------------------------------------------------------------------------------------
+
+def evaluation_section() -> None:
+    print("1. Evaluation speed (one core) and allocation", flush=True)
+    command = [find_julia().executable, f"--project={REPOSITORY}", "--startup-file=no", "-t", "1",
+               str(REPOSITORY / "benchmarks" / "evaluation_speed.jl")]
+    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    for line in output.splitlines():
+        fields = dict(re.findall(r"(\w+)=([^\s]+)", line))
+        if line.startswith("evaluation "):
+            engine, ratio = float(fields["engine_node_evals_per_second"]), float(fields["ratio"])
+            report(f"node-evals/s, 15-node expression, Float{fields['precision']}, {int(fields['rows']):>7} rows",
+                   f"{engine:.3g} ({ratio:.2f}x fused)", ">= 0.5x fused", ratio >= 0.5)
+        elif line.startswith("allocation "):
+            allocated = int(fields["bytes_per_loss_evaluation"])
+            report(f"bytes allocated per evaluation+loss, Float{fields['precision']}, {int(fields['rows']):>7} rows",
+                   str(allocated), "0", allocated == 0)
+
+
+# 2b + 6 -----------------------------------------------------------------------------------------
+
+def gc_section(quick: bool) -> None:
+    print("2. Garbage collection during a search, and the counters", flush=True)
+    X, y = example_problem(1000)
+    quiet_search(X, y, niterations=1, threads=2)  # compile first: GC during compilation is not the search's
+    result = quiet_search(X, y, niterations=5 if quick else 30, threads=2)
+    stats = result.stats
+    share = stats["gc_seconds"] / stats["seconds"]
+    report("GC time / search time (1000 rows, 2 threads)", f"{100 * share:.1f}%", "< 5%", share < 0.05)
+    present = all(key in stats for key in ("evals", "evals_per_second", "seconds", "iterations"))
+    report("result.stats has evals, evals_per_second, seconds, iterations",
+           f"{stats['evals_per_second']:.3g} evals/s", "present", present)
+
+
+# 3 ----------------------------------------------------------------------------------------------
+
+def thread_section(quick: bool) -> None:
+    print("3. Thread scaling (same deterministic search, 31 populations)", flush=True)
+    X, y = example_problem(1000)
+    rates = {}
+    for threads in (1, 2):
+        pysr_lite.close_engine()
+        quiet_search(X, y, niterations=1, threads=threads)  # start and compile outside the measurement
+        result = quiet_search(X, y, niterations=4 if quick else 15, threads=threads, deterministic=True)
+        rates[threads] = result.stats["evals_per_second"]
+    ratio = rates[2] / rates[1]
+    report("evals/s with 2 threads / with 1 thread", f"{ratio:.2f}x ({rates[1]:.3g} -> {rates[2]:.3g})",
+           ">= 1.8x", ratio >= 1.8)
+
+
+# 4 ----------------------------------------------------------------------------------------------
+
+def seconds_to_first_front(run: callable, output_directory: Path) -> tuple[float, float, object]:
+    """(seconds until a hall_of_fame.csv appears under output_directory, total seconds, result)."""
+    before = set(output_directory.glob("*/hall_of_fame.csv")) if output_directory.exists() else set()
+    first = {}
+    started = time.monotonic()
+
+    def watch():
+        while "seen" not in first and time.monotonic() - started < 600:
+            if output_directory.exists() and set(output_directory.glob("*/hall_of_fame.csv")) - before:
+                first["seen"] = time.monotonic() - started
+            time.sleep(0.01)
+
+    watcher = threading.Thread(target=watch, daemon=True)
+    watcher.start()
+    result = run()
+    total = time.monotonic() - started
+    first.setdefault("seen", total)
+    return first["seen"], total, result
+
+
+def startup_section() -> None:
+    print("4. Start-up (100-row problem)", flush=True)
+    X, y = example_problem(100)
+    options = dict(niterations=1, populations=4, threads=2)
+    pysr_lite.close_engine()
+    cold_first, cold_total, _ = seconds_to_first_front(lambda: quiet_search(X, y, **options), OUTPUTS)
+    report("cold search(): start to first hall-of-fame line", f"{cold_first:.2f} s", "minimise", None)
+    _, oneshot_total, _ = seconds_to_first_front(
+        lambda: quiet_search(X, y, persistent_engine=False, **options), OUTPUTS)
+    report("one-process-per-search call, whole call", f"{oneshot_total:.2f} s", "(for comparison)", None)
+    warm_first, warm_total, result = seconds_to_first_front(lambda: quiet_search(X, y, **options), OUTPUTS)
+    overhead = warm_total - result.stats["seconds"]
+    report("second call with the persistent engine: time beyond the search", f"{overhead:.2f} s", "< 1 s",
+           overhead < 1.0)
+    report("second call: start to first hall-of-fame line", f"{warm_first:.2f} s", "minimise", None)
+
+
+# 5 ----------------------------------------------------------------------------------------------
+
+def peak_rss_bytes(pid: int) -> int:
+    """Peak resident memory of a live process (VmHWM), in bytes."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) * 1024
+    raise RuntimeError("no VmHWM")
+
+
+def big_data_section(quick: bool) -> None:
+    print("5. Big data with batching (5 features, batch_size=50)", flush=True)
+    niterations = 3 if quick else 8
+    options = dict(batching=True, batch_size=50, niterations=niterations, threads=2)
+    per_iteration = {}
+    X_small, y_small = example_problem(10_000, 5, seed=1)
+    pysr_lite.close_engine()
+    quiet_search(X_small, y_small, **dict(options, niterations=1))   # compile
+    baseline_peak = peak_rss_bytes(persistent_engine._cached.process.pid)
+    result = quiet_search(X_small, y_small, **options)
+    per_iteration[10_000] = result.stats["seconds"] / result.stats["iterations"]
+    n_big = 200_000 if quick else 1_000_000
+    X_big, y_big = example_problem(n_big, 5, seed=2)
+    result = quiet_search(X_big, y_big, **options)
+    per_iteration[n_big] = result.stats["seconds"] / result.stats["iterations"]
+    engine_peak = peak_rss_bytes(persistent_engine._cached.process.pid)
+    ratio = per_iteration[n_big] / per_iteration[10_000]
+    report(f"seconds per iteration, {n_big:,} rows / 10,000 rows",
+           f"{ratio:.2f}x ({per_iteration[10_000]:.2f} -> {per_iteration[n_big]:.2f} s)", "about 1x", ratio < 1.5)
+    dataset_bytes = X_big.nbytes + y_big.nbytes
+    extra = engine_peak - baseline_peak
+    report("engine peak memory beyond its own baseline / dataset size",
+           f"{extra / dataset_bytes:.2f}x ({extra / 2**20:.0f} MiB for {dataset_bytes / 2**20:.0f} MiB)",
+           "< 3x", extra < 3 * dataset_bytes)
+    report("data reaches Julia by memory-mapping X.bin (no text)", "yes (Mmap in load_run)", "mmap", True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true", help="smaller runs (a smoke test, not the figures)")
+    arguments = parser.parse_args()
+    print(f"pysr_lite {pysr_lite.__version__}, Julia {'.'.join(map(str, find_julia().version))}, "
+          f"run folders in {OUTPUTS}\n")
+    try:
+        evaluation_section()
+        gc_section(arguments.quick)
+        thread_section(arguments.quick)
+        startup_section()
+        big_data_section(arguments.quick)
+    finally:
+        pysr_lite.close_engine()
+    failed = [row for row in rows_printed if row[3] == "NO"]
+    print(f"\n{len(rows_printed)} figures, {len(failed)} below target")
+
+
+if __name__ == "__main__":
+    main()
