@@ -416,6 +416,28 @@ def option_parameters() -> list[inspect.Parameter]:
     ]
 
 
+def options_markdown() -> str:
+    """The option reference (docs/options.md), generated from the table so it cannot go stale.
+
+    Regenerate with ``python -m pysr_lite.options > docs/options.md``.
+    """
+    lines = [
+        "# Options",
+        "",
+        "Every option of `pysr_lite.search`, `SymbolicRegressor` and the CLI (`-O name=value`), with",
+        "PySR's name where PySR has the same concept. Generated from `pysr_lite/options.py` by",
+        "`python -m pysr_lite.options > docs/options.md`; why the defaults are what they are is in",
+        "[defaults.md](defaults.md).",
+        "",
+        "| option | default | meaning |",
+        "|---|---|---|",
+    ]
+    for spec in OPTIONS:
+        default = "`None`" if spec.default is None else f"`{spec.default!r}`"
+        lines.append(f"| `{spec.name}` | {default} | {spec.doc.replace('|', '/')} |")
+    return "\n".join(lines) + "\n"
+
+
 def options_help() -> str:
     """The option table as text, for docstrings."""
     return "\n".join(f"    {spec.name} = {spec.default!r}: {spec.doc}" for spec in OPTIONS)
@@ -547,3 +569,7 @@ def _read_restricted_toml(text: str) -> dict[str, Any]:
         else:
             entries[key.strip()] = _toml_scalar(value.split(" #")[0])
     return entries
+
+
+if __name__ == "__main__":  # python -m pysr_lite.options > docs/options.md
+    print(options_markdown(), end="")

@@ -192,3 +192,13 @@ def test_every_option_has_documentation():
     for spec in OPTIONS:
         assert spec.doc, spec.name
     assert len(OPTION_SPECS) == len(OPTIONS)
+
+
+def test_the_options_reference_in_docs_is_generated_from_the_table():
+    """docs/options.md must be regenerated when an option changes: python -m pysr_lite.options > docs/options.md"""
+    from pathlib import Path
+
+    from pysr_lite.options import options_markdown
+
+    documented = (Path(__file__).resolve().parent.parent / "docs" / "options.md").read_text(encoding="utf-8")
+    assert documented == options_markdown()
