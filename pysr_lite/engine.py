@@ -179,6 +179,18 @@ def find_engine_directory() -> Path:
     )
 
 
+def _julia_command(threads: int, julia_executable: str, engine_directory: str | os.PathLike, code: str) -> list[str]:
+    return [
+        julia_executable,
+        f"--project={os.fspath(engine_directory)}",
+        "--startup-file=no",
+        "-t",
+        str(int(threads)),
+        "-e",
+        code,
+    ]
+
+
 def engine_command(
     run_directory: str | os.PathLike,
     threads: int,
@@ -187,29 +199,13 @@ def engine_command(
     engine_directory: str | os.PathLike,
 ) -> list[str]:
     """The engine's command line, exactly as docs/protocol.md writes it."""
-    return [
-        julia_executable,
-        f"--project={os.fspath(engine_directory)}",
-        "--startup-file=no",
-        "-t",
-        str(int(threads)),
-        "-e",
-        "using PySRLite; exit(PySRLite.main(ARGS))",
-        os.fspath(run_directory),
-    ]
+    code = "using PySRLite; exit(PySRLite.main(ARGS))"
+    return _julia_command(threads, julia_executable, engine_directory, code) + [os.fspath(run_directory)]
 
 
 def serve_command(threads: int, *, julia_executable: str, engine_directory: str | os.PathLike) -> list[str]:
     """The persistent engine's command line (docs/protocol.md, "Persistent engine")."""
-    return [
-        julia_executable,
-        f"--project={os.fspath(engine_directory)}",
-        "--startup-file=no",
-        "-t",
-        str(int(threads)),
-        "-e",
-        "using PySRLite; exit(PySRLite.serve())",
-    ]
+    return _julia_command(threads, julia_executable, engine_directory, "using PySRLite; exit(PySRLite.serve())")
 
 
 # ----------------------------------------------------------------------------------------------

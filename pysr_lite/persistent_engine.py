@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import atexit
 import collections
+import math
 import os
 import queue
 import signal
@@ -75,18 +76,29 @@ class PersistentEngine:
             if self._echo_stderr:
                 sys.stderr.write(line)
 
-    def _wait_until_ready(self) -> None:
-        deadline = time.monotonic() + STARTUP_SECONDS
-        while time.monotonic() < deadline:
+    def _read_until_ready(self, until: float, on_line=None) -> str:
+        """Pass stdout lines to ``on_line`` until the engine says `ready`.
+
+        Returns "ready", "closed" (the process ended its output) or "late" (``time.monotonic()``
+        passed ``until``).
+        """
+        while time.monotonic() < until:
             try:
                 line = self._lines.get(timeout=0.2)
             except queue.Empty:
                 continue
             if line is None:
-                break
+                return "closed"
             parsed = parse_protocol_line(line)
             if parsed is not None and parsed[0] == "ready":
-                return
+                return "ready"
+            if on_line is not None:
+                on_line(line)
+        return "late"
+
+    def _wait_until_ready(self) -> None:
+        if self._read_until_ready(time.monotonic() + STARTUP_SECONDS) == "ready":
+            return
         self.close()
         raise EngineError("the persistent engine did not start; last lines of its stderr:\n"
                           + "".join(self._stderr_tail), run_directory=Path.cwd(),
@@ -135,41 +147,22 @@ class PersistentEngine:
         return 0
 
     def _follow_until_ready(self, report: EngineReport, log, printer: ProgressPrinter, deadline) -> None:
-        while True:
-            if deadline is not None and time.monotonic() > deadline:
-                report.stopped_by = "timeout"
-                printer.note("The engine overran timeout_in_seconds; stopping the search...")
-                self._interrupt_search(report, log, printer)
-                return
-            try:
-                line = self._lines.get(timeout=0.2)
-            except queue.Empty:
-                continue
-            if line is None:  # the process died mid-search
-                self.process.wait()
-                return
-            parsed = parse_protocol_line(line)
-            if parsed is not None and parsed[0] == "ready":
-                log.write(line)
-                return
-            handle_engine_line(line, log, report, printer)
+        outcome = self._read_until_ready(math.inf if deadline is None else deadline,
+                                         lambda line: handle_engine_line(line, log, report, printer))
+        if outcome == "closed":  # the process died mid-search
+            self.process.wait()
+        elif outcome == "late":
+            report.stopped_by = "timeout"
+            printer.note("The engine overran timeout_in_seconds; stopping the search...")
+            self._interrupt_search(report, log, printer)
 
     def _interrupt_search(self, report: EngineReport, log, printer: ProgressPrinter) -> None:
         """`stop` ends the running search (the front is written, then `ready`); else kill."""
         engine_module.request_stop(self.process)
-        grace = time.monotonic() + engine_module.INTERRUPT_GRACE_SECONDS
-        while self.alive and time.monotonic() < grace:
-            try:
-                line = self._lines.get(timeout=0.2)
-            except queue.Empty:
-                continue
-            if line is None:
-                break
-            parsed = parse_protocol_line(line)
-            if parsed is not None and parsed[0] == "ready":
-                return
-            handle_engine_line(line, log, report, printer)
-        self.close()
+        outcome = self._read_until_ready(time.monotonic() + engine_module.INTERRUPT_GRACE_SECONDS,
+                                         lambda line: handle_engine_line(line, log, report, printer))
+        if outcome != "ready":
+            self.close()
 
     def close(self) -> None:
         """Stop the process: `quit` when idle, else kill its process group."""
