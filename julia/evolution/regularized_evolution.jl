@@ -224,7 +224,8 @@ function simplify_and_optimize!(population::Population{T}, context::EvolutionCon
                 evaluations += cost
             end
         end
-        if options.should_optimize_constants && (member === best || rand(population.rng) < options.optimize_probability)
+        if options.should_optimize_constants && !out_of_time(context) &&
+           (member === best || rand(population.rng) < options.optimize_probability)
             evaluations += cost * optimize_constants!(member, data, workspace, options,
                                                       population.rng, context.normalization)
         end

@@ -71,8 +71,7 @@ function subsample(data::Dataset{T}, n_rows::Int, rng::AbstractRNG) where {T}
 end
 
 
-function SearchSetup(data::Dataset{T}, options::Options, stop_requested::Threads.Atomic{Bool}) where {T}
-    start = time()
+function SearchSetup(data::Dataset{T}, options::Options, stop_requested::Threads.Atomic{Bool}, start::Float64) where {T}
     workspaces = Channel{Workspace{T}}(Threads.nthreads())
     for _ in 1:Threads.nthreads()
         put!(workspaces, Workspace(data, batch_rows(options, data)))
@@ -159,15 +158,17 @@ function offer_candidates!(state::SearchState{T}, setup::SearchSetup{T}, candida
 end
 
 """
-    equation_search(data::Dataset, options::Options; on_iteration=state->nothing, stop_requested) -> SearchState
+    equation_search(data::Dataset, options::Options; on_iteration=state->nothing, stop_requested, started_at=time()) -> SearchState
 
 Run the evolutionary search. `on_iteration(state)` is called after every iteration (the
 protocol writes the hall of fame there). Setting `stop_requested[] = true` ends the search once
-the populations notice it; Ctrl-C does the same.
+the populations notice it; Ctrl-C does the same. `timeout_in_seconds` counts from `started_at`,
+so a caller can include its own preparation (and the compilation it triggers) in the budget.
 """
 function equation_search(data::Dataset{T}, options::Options; on_iteration=state -> nothing,
-                         stop_requested::Threads.Atomic{Bool}=Threads.Atomic{Bool}(false)) where {T}
-    setup = SearchSetup(data, options, stop_requested)
+                         stop_requested::Threads.Atomic{Bool}=Threads.Atomic{Bool}(false),
+                         started_at::Float64=time()) where {T}
+    setup = SearchSetup(data, options, stop_requested, started_at)
     gc_start = Base.gc_time_ns()
     state = initial_state(setup)
     try
@@ -262,6 +263,7 @@ loss improves.
 """
 function optimize_hall_of_fame_entries!(state::SearchState, setup::SearchSetup, complexities::Vector{Int})
     setup.options.should_optimize_constants || return state
+    time() < setup.deadline || return state   # the budget is spent: report what we have
     options, share = setup.options, setup.fitting_data.n_rows / setup.data.n_rows
     workspace = take!(setup.workspaces)
     try

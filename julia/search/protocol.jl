@@ -116,6 +116,7 @@ Run the search described by a run folder: 0 when it ran (also after a timeout or
 """
 function run_search_in_folder(run_folder::AbstractString,
                               stop_requested::Threads.Atomic{Bool}=Threads.Atomic{Bool}(false))::Int
+    started_at = time()  # the timeout covers loading and compiling too: the caller waits for all of it
     options, data = try
         load_run(run_folder)
     catch error
@@ -127,7 +128,8 @@ function run_search_in_folder(run_folder::AbstractString,
                   "threads" => Threads.nthreads(), "populations" => options.populations,
                   "precision" => options.precision)
     csv_path = joinpath(run_folder, "hall_of_fame.csv")
-    state = equation_search(data, options; stop_requested=stop_requested, on_iteration = state -> begin
+    state = equation_search(data, options; stop_requested=stop_requested, started_at=started_at,
+                            on_iteration = state -> begin
         write_hall_of_fame(csv_path, state, options, data.variable_names)
         progress_line(state, options)
     end)
