@@ -33,61 +33,70 @@ cube(x) = x * x * x
 inverse(x::T) where {T<:AbstractFloat} = one(T) / x
 relu(x::T) where {T<:AbstractFloat} = x > zero(T) ? x : zero(T)
 
-"""Binary operators by canonical name. Infix ones are printed `(a op b)`, the others `name(a, b)`."""
-const BINARY_OPERATOR_TABLE = Dict{String,Function}(
-    "+" => +, "-" => -, "*" => *, "/" => /, "^" => safe_pow, "max" => max, "min" => min,
-)
+# Every built-in operator, in a fixed order. A search's OperatorSet always carries all of them
+# (nodes store indices into these tuples) and lists which ones the search may use: the engine
+# then has one type whatever the operators, and compiles once per process instead of once per
+# operator set (seconds each time, in a persistent engine).
+const BINARY_NAMES = ("+", "-", "*", "/", "^", "max", "min")
+const BINARY_FUNCTIONS = (+, -, *, /, safe_pow, max, min)
 const INFIX_OPERATORS = ("+", "-", "*", "/", "^")
-
-"""Unary operators by canonical name, printed `name(a)`."""
-const UNARY_OPERATOR_TABLE = Dict{String,Function}(
-    "neg" => neg, "square" => square, "cube" => cube, "inv" => inverse, "abs" => abs,
-    "sign" => sign, "relu" => relu, "sqrt" => safe_sqrt, "exp" => exp, "log" => safe_log,
-    "log2" => safe_log2, "log10" => safe_log10, "log1p" => safe_log1p, "sin" => safe_sin,
-    "cos" => safe_cos, "tan" => safe_tan, "sinh" => sinh, "cosh" => cosh, "tanh" => tanh,
-    "asin" => safe_asin, "acos" => safe_acos, "atan" => atan, "asinh" => asinh,
-    "acosh" => safe_acosh, "atanh" => safe_atanh,
-)
+const UNARY_NAMES = ("neg", "square", "cube", "inv", "abs", "sign", "relu", "sqrt", "exp", "log", "log2",
+                     "log10", "log1p", "sin", "cos", "tan", "sinh", "cosh", "tanh", "asin", "acos", "atan",
+                     "asinh", "acosh", "atanh")
+const UNARY_FUNCTIONS = (neg, square, cube, inverse, abs, sign, relu, safe_sqrt, exp, safe_log, safe_log2,
+                         safe_log10, safe_log1p, safe_sin, safe_cos, safe_tan, sinh, cosh, tanh, safe_asin,
+                         safe_acos, atan, asinh, safe_acosh, safe_atanh)
 
 """
     OperatorSet(binary_names, unary_names)
 
-The operators of one search. The functions are kept in tuples so that the evaluator can
-dispatch on an operator index without dynamic calls (see `apply_binary!`).
+The operators of one search. `binary` and `unary` hold the functions of every built-in operator
+in tuples, so the evaluator dispatches on an operator index without dynamic calls (see
+`call_operator`); `binary_choices` / `unary_choices` are the indices the search may use.
 
 ```julia
 ops = OperatorSet(["+", "*"], ["cos"])
-ops.binary_names[2] == "*"
+ops.binary_names[binary_index(ops, "*")] == "*"
 ```
 """
 struct OperatorSet{B<:Tuple,U<:Tuple}
     binary::B
     unary::U
-    binary_names::Vector{String}
+    binary_names::Vector{String}     # name of every operator in `binary`, by index
     unary_names::Vector{String}
+    binary_choices::Vector{Int}      # indices the search may use
+    unary_choices::Vector{Int}
 end
 
 function OperatorSet(binary_names::AbstractVector, unary_names::AbstractVector)
     binary_names = String[strip(name) for name in binary_names]
     unary_names = String[strip(name) for name in unary_names]
-    for (names, table, kind) in ((binary_names, BINARY_OPERATOR_TABLE, "binary"),
-                                 (unary_names, UNARY_OPERATOR_TABLE, "unary"))
+    for (names, known, kind) in ((binary_names, BINARY_NAMES, "binary"), (unary_names, UNARY_NAMES, "unary"))
         for name in names
-            haskey(table, name) || throw(ArgumentError(
-                "unknown $kind operator \"$name\"; known: $(join(sort(collect(keys(table))), ", "))"))
+            name in known || throw(ArgumentError("unknown $kind operator \"$name\"; known: $(join(sort(collect(known)), ", "))"))
         end
         length(unique(names)) == length(names) || throw(ArgumentError("duplicate $kind operators in $names"))
     end
-    isempty(binary_names) && isempty(unary_names) &&
-        throw(ArgumentError("at least one operator is needed"))
-    binary = Tuple(BINARY_OPERATOR_TABLE[name] for name in binary_names)
-    unary = Tuple(UNARY_OPERATOR_TABLE[name] for name in unary_names)
-    return OperatorSet(binary, unary, binary_names, unary_names)
+    isempty(binary_names) && isempty(unary_names) && throw(ArgumentError("at least one operator is needed"))
+    return OperatorSet(BINARY_FUNCTIONS, UNARY_FUNCTIONS, collect(String, BINARY_NAMES), collect(String, UNARY_NAMES),
+                       Int[findfirst(==(name), BINARY_NAMES) for name in binary_names],
+                       Int[findfirst(==(name), UNARY_NAMES) for name in unary_names])
 end
 
-n_binary(ops::OperatorSet) = length(ops.binary_names)
-n_unary(ops::OperatorSet) = length(ops.unary_names)
+n_binary(ops::OperatorSet) = length(ops.binary_choices)
+n_unary(ops::OperatorSet) = length(ops.unary_choices)
+
+"""A random operator index the search may use, of the given arity (1 or 2)."""
+random_operator(rng::AbstractRNG, ops::OperatorSet, arity::Int) =
+    arity == 1 ? rand(rng, ops.unary_choices) : rand(rng, ops.binary_choices)
 
 """Index of a binary operator by name, or 0 when the search does not use it."""
-binary_index(ops::OperatorSet, name::AbstractString) = something(findfirst(==(name), ops.binary_names), 0)
-unary_index(ops::OperatorSet, name::AbstractString) = something(findfirst(==(name), ops.unary_names), 0)
+function binary_index(ops::OperatorSet, name::AbstractString)
+    index = something(findfirst(==(name), ops.binary_names), 0)
+    return index in ops.binary_choices ? index : 0
+end
+
+function unary_index(ops::OperatorSet, name::AbstractString)
+    index = something(findfirst(==(name), ops.unary_names), 0)
+    return index in ops.unary_choices ? index : 0
+end

@@ -17,8 +17,7 @@ end
 function mutate_operator!(rng::AbstractRNG, tree::Node, options::Options)
     node = random_node_of_degree(rng, tree, (1, 2))
     node === nothing && return tree
-    count = node.degree == 1 ? n_unary(options.operators) : n_binary(options.operators)
-    node.operator = rand(rng, 1:count)
+    node.operator = random_operator(rng, options.operators, Int(node.degree))
     return tree
 end
 

@@ -10,9 +10,10 @@ function random_operator_over(rng::AbstractRNG, child::Node{T}, operators::Opera
     nb, nu = n_binary(operators), n_unary(operators)
     if rand(rng) * (nb + nu) < nb
         leaf = random_leaf(rng, T, n_features)
-        return rand(rng) < 0.5 ? binary_node(rand(rng, 1:nb), child, leaf) : binary_node(rand(rng, 1:nb), leaf, child)
+        operator = random_operator(rng, operators, 2)
+        return rand(rng) < 0.5 ? binary_node(operator, child, leaf) : binary_node(operator, leaf, child)
     end
-    return unary_node(rand(rng, 1:nu), child)
+    return unary_node(random_operator(rng, operators, 1), child)
 end
 
 """A node of `tree` drawn uniformly among those where `predicate` holds, or `nothing`."""

@@ -14,7 +14,7 @@ struct SpecialOperators
 end
 
 function SpecialOperators(operators::OperatorSet)
-    commutative = [i for (i, name) in enumerate(operators.binary_names) if name in ("+", "*", "max", "min")]
+    commutative = [binary_index(operators, name) for name in ("+", "*", "max", "min") if binary_index(operators, name) > 0]
     return SpecialOperators(binary_index(operators, "+"), binary_index(operators, "-"),
                             binary_index(operators, "*"), binary_index(operators, "/"), commutative)
 end

@@ -5,6 +5,10 @@ using Random: MersenneTwister
 
 const P = PySRLite
 
+# Trees are built by operator name, as a reader would write them: binary(ops, "*", x, y).
+binary(ops, name, left, right) = P.binary_node(P.binary_index(ops, name), left, right)
+unary(ops, name, child) = P.unary_node(P.unary_index(ops, name), child)
+
 """Run `f()` with stdout captured into `buffer` (redirect_stdout needs a pipe on Julia 1.5)."""
 function redirect_stdout_to(f, buffer::IOBuffer)
     original = stdout

@@ -4,7 +4,8 @@
     X = reshape(collect(range(-2, 2; length=50)), 50, 1)
     data = P.Dataset(X, 3.0 .* X[:, 1] .+ 0.5)
     T = Float64
-    tree = P.binary_node(1, P.binary_node(2, P.constant_node(T, 1.0), P.variable_node(T, 1)), P.constant_node(T, 0.0))
+    ops = options.operators
+    tree = binary(ops, "+", binary(ops, "*", P.constant_node(T, 1.0), P.variable_node(T, 1)), P.constant_node(T, 0.0))
     workspace = P.Workspace(data)
     member = P.PopMember(tree, P.evaluate_loss!(workspace, tree, data, options.operators), 0, options, 1.0)
     evaluations = P.optimize_constants!(member, data, workspace, options, MersenneTwister(0), 1.0)

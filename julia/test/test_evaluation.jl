@@ -1,7 +1,8 @@
-# Trees are built by hand here: x0 * x0 + cos(x1) over the operators + - * / and cos.
+# x0 * x0 + cos(x1) over the operators + - * / and cos.
 function example_tree(::Type{T}) where {T}
+    ops = P.OperatorSet(["+", "-", "*", "/"], ["cos"])
     x0, x1 = P.variable_node(T, 1), P.variable_node(T, 2)
-    return P.binary_node(1, P.binary_node(3, x0, P.copy_tree(x0)), P.unary_node(1, x1))
+    return binary(ops, "+", binary(ops, "*", x0, P.copy_tree(x0)), unary(ops, "cos", x1))
 end
 
 @testset "evaluation matches plain Julia ($T)" for T in (Float64, Float32)
@@ -22,11 +23,11 @@ end
     data = P.Dataset(reshape([1.0, 2.0, 4.0], 3, 1), zeros(3))
     workspace = P.Workspace(data)
     x = P.variable_node(T, 1)
-    two_minus_x = P.binary_node(1, P.constant_node(T, 2.0), x)
+    two_minus_x = binary(ops, "-", P.constant_node(T, 2.0), x)
     @test P.evaluate!(workspace, two_minus_x, data, ops)[1:3] == [1.0, 0.0, -2.0]
-    x_over_two = P.binary_node(2, P.copy_tree(x), P.constant_node(T, 2.0))
+    x_over_two = binary(ops, "/", P.copy_tree(x), P.constant_node(T, 2.0))
     @test P.evaluate!(workspace, x_over_two, data, ops)[1:3] == [0.5, 1.0, 2.0]
-    exp_zero = P.unary_node(1, P.constant_node(T, 0.0))
+    exp_zero = unary(ops, "exp", P.constant_node(T, 0.0))
     @test P.evaluate!(workspace, exp_zero, data, ops)[1:3] == [1.0, 1.0, 1.0]
 end
 
@@ -38,7 +39,7 @@ end
     @test P.evaluate_loss!(workspace, example_tree(Float64), P.Dataset(X, y), ops) < 1e-28
     shifted = P.Dataset(X, y .+ 1; weights=[i <= 50 ? 1.0 : 3.0 for i in 1:100])
     @test P.evaluate_loss!(workspace, example_tree(Float64), shifted, ops) ≈ 1.0
-    divide_by_zero = P.binary_node(4, P.variable_node(Float64, 1), P.constant_node(Float64, 0.0))
+    divide_by_zero = binary(ops, "/", P.variable_node(Float64, 1), P.constant_node(Float64, 0.0))
     @test P.evaluate_loss!(workspace, divide_by_zero, P.Dataset(X, y), ops) == Inf
     data = P.Dataset(X, y)
     tree = example_tree(Float64)

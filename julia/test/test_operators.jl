@@ -10,7 +10,9 @@ end
 
 @testset "OperatorSet names operators and rejects unknown ones" begin
     ops = P.OperatorSet(["+", "*"], ["cos"])
-    @test P.binary_index(ops, "*") == 2 && P.binary_index(ops, "/") == 0
+    @test ops.binary_names[P.binary_index(ops, "*")] == "*"
+    @test P.binary_index(ops, "/") == 0                                 # known, but not in this search
+    @test typeof(ops) == typeof(P.OperatorSet(["-"], ["exp", "log"]))   # one type: the engine compiles once
     @test_throws ArgumentError P.OperatorSet(["+", "plus_typo"], String[])
     @test_throws ArgumentError P.OperatorSet(["+", "+"], String[])
 end

@@ -3,13 +3,13 @@
     T = Float64
     x, c = (j -> P.variable_node(T, j)), (v -> P.constant_node(T, v))
     show_simplified(tree) = P.equation_string(P.simplify_tree(tree, ops), ops, ["x0", "x1"])
-    @test show_simplified(P.binary_node(1, c(1.0), c(2.0))) == "3.0"                      # folding
-    @test show_simplified(P.binary_node(1, x(1), c(0.0))) == "x0"                         # x + 0
-    @test show_simplified(P.binary_node(3, c(1.0), x(2))) == "x1"                         # 1 * x
-    @test show_simplified(P.binary_node(2, x(1), x(1))) == "0.0"                          # x - x
-    @test show_simplified(P.binary_node(4, P.unary_node(1, x(2)), P.unary_node(1, x(2)))) == "1.0"
-    @test show_simplified(P.binary_node(1, x(2), c(1.5))) == "(1.5 + x1)"                 # canonical order
-    nested = P.binary_node(3, c(2.0), P.binary_node(3, c(3.0), x(1)))
+    @test show_simplified(binary(ops, "+", c(1.0), c(2.0))) == "3.0"                      # folding
+    @test show_simplified(binary(ops, "+", x(1), c(0.0))) == "x0"                         # x + 0
+    @test show_simplified(binary(ops, "*", c(1.0), x(2))) == "x1"                         # 1 * x
+    @test show_simplified(binary(ops, "-", x(1), x(1))) == "0.0"                          # x - x
+    @test show_simplified(binary(ops, "/", unary(ops, "cos", x(2)), unary(ops, "cos", x(2)))) == "1.0"
+    @test show_simplified(binary(ops, "+", x(2), c(1.5))) == "(1.5 + x1)"                 # canonical order
+    nested = binary(ops, "*", c(2.0), binary(ops, "*", c(3.0), x(1)))
     @test show_simplified(nested) == "(6.0 * x0)"                                         # merged constants
-    @test show_simplified(P.binary_node(2, x(1), x(2))) == "(x0 - x1)"                    # nothing to do
+    @test show_simplified(binary(ops, "-", x(1), x(2))) == "(x0 - x1)"                    # nothing to do
 end
