@@ -126,7 +126,7 @@ def test_run_folder_holds_the_protocol_files(engine, fast_search):
     assert (result.run_directory / "X.bin").stat().st_size == 50 * 2 * 4
     assert result.run_directory.parent == Path(fast_search["output_directory"]).resolve()
     log = (result.run_directory / "engine_stdout.log").read_text()
-    assert re.search(r"^pysr_lite:start n_rows=50 n_features=2 threads=2 populations=8", log, re.M)
+    assert re.search(rf"^pysr_lite:start n_rows=50 n_features=2 threads=2 populations={fast_search['populations']}", log, re.M)
     assert log.count("pysr_lite:progress ") == 2
     assert re.search(r"^pysr_lite:done reason=niterations iterations=2 ", log, re.M)
 
