@@ -26,8 +26,9 @@ private_lib_dir=/usr/local/lib/pysr-lite-julia
 wrapper=/usr/local/bin/julia
 
 exceptions_work() {
-    # In a subshell, so the shell's own "Segmentation fault" notice goes to /dev/null too.
-    ( "$1" --startup-file=no -e 'f() = throw(ErrorException("probe")); try f() catch end' ) >/dev/null 2>&1
+    # In a subshell, so the shell's own "Segmentation fault" notice goes to /dev/null too
+    # (`exit $?` keeps bash from exec-ing julia in place of the subshell).
+    ( "$1" --startup-file=no -e 'f() = throw(ErrorException("probe")); try f() catch end'; exit $? ) >/dev/null 2>&1
 }
 
 install_libunwind_fix() {

@@ -1,0 +1,400 @@
+"""The public problem set of the recovery benchmark, and how its data are drawn.
+
+Each ``Problem`` carries its ground truth (a formula read into sympy), its variables with the
+sampling ranges of its publication, the operator set a fair user would give every tool, and its
+noise level. ``make_dataset(problem, seed)`` draws the three point sets every tool is judged on:
+
+- **train**: the published sampling (``U[a, b]`` uniform draws or an ``E[a, b, step]`` grid),
+  with at most ``MAX_TRAIN_ROWS`` rows, plus Gaussian noise of std ``noise * std(y)`` when the
+  problem is noisy (SRBench's definition of noise);
+- **test**: ``TEST_ROWS`` uniform draws from the same ranges (noiseless targets);
+- **extrapolation**: ``TEST_ROWS`` draws where *every* variable lies outside its training range,
+  up to 25 % of the range's width beyond it on either side (noiseless targets, see
+  ``extrapolation_pieces`` for how domains such as positivity are respected).
+
+Everything is drawn from ``numpy.random.default_rng([seed, crc32(problem name)])``, so a problem
+gets the same data whichever subset of problems is run.
+
+>>> problem = PROBLEMS_BY_NAME["I.12.1"]
+>>> str(problem.expression), problem.binary_operators
+('Nn*mu', ('+', '-', '*', '/'))
+>>> data = make_dataset(problem, seed=0)
+>>> data.X_train.shape, data.X_test.shape, data.X_extrapolation.shape
+((1000, 2), (1000, 2), (1000, 2))
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import zlib
+from dataclasses import dataclass, field
+from typing import Callable, Iterable, Sequence
+
+import numpy as np
+import sympy
+from sympy.parsing.sympy_parser import parse_expr
+
+# Korns' problems publish 10,000 rows and the AI Feynman tables are larger still; 1,000 rows
+# keep a 30-second budget meaningful on a small machine (SRBench trains on at most 10,000).
+MAX_TRAIN_ROWS = 1000
+TEST_ROWS = 1000
+# Extrapolation reaches this fraction of a variable's training width beyond each end...
+EXTRAPOLATION_FRACTION = 0.25
+# ...and stays this fraction of the width away from a finite domain boundary (0 for a
+# positive quantity, -1 for log(x + 1)), so no point sits on a pole or a branch point.
+DOMAIN_MARGIN_FRACTION = 0.05
+
+BASIC_OPERATORS = ("+", "-", "*", "/")
+BINARY_OPERATOR_NAMES = frozenset(BASIC_OPERATORS)
+UNARY_OPERATOR_NAMES = frozenset({"sqrt", "exp", "log", "sin", "cos"})
+NGUYEN_FUNCTIONS = ("sin", "cos", "exp", "log")  # Uy et al.'s function set
+
+POSITIVE = (0.0, math.inf)
+REAL = (-math.inf, math.inf)
+
+
+@dataclass(frozen=True)
+class Variable:
+    """One input: its training range ``[low, high]`` and where the formula is defined.
+
+    ``step`` makes the training range a grid ``E[low, high, step]`` (otherwise uniform draws);
+    ``domain`` bounds the extrapolation set (open interval; default: any real number).
+    """
+
+    name: str
+    low: float
+    high: float
+    step: float | None = None
+    domain: tuple[float, float] = REAL
+
+    @property
+    def width(self) -> float:
+        return self.high - self.low
+
+    def symbol(self) -> sympy.Symbol:
+        """The sympy symbol, with the sign its training range guarantees (helps simplify)."""
+        if self.low > 0:
+            return sympy.Symbol(self.name, positive=True)
+        if self.low >= 0:
+            return sympy.Symbol(self.name, nonnegative=True)
+        if self.high < 0:
+            return sympy.Symbol(self.name, negative=True)
+        return sympy.Symbol(self.name, real=True)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A benchmark equation: truth, variables, published sampling, operators and noise.
+
+    >>> PROBLEMS_BY_NAME["Nguyen-8"].unary_operators
+    ('sin', 'cos', 'exp', 'log', 'sqrt')
+    """
+
+    name: str
+    family: str
+    source: str
+    formula: str
+    variables: tuple[Variable, ...]
+    published_sampling: str
+    operators: tuple[str, ...]
+    train_rows: int | None = None  # uniform problems: rows drawn (capped); grids: None
+    noise: float = 0.0
+    symbols: tuple[sympy.Symbol, ...] = field(init=False, repr=False, compare=False)
+    expression: sympy.Expr = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self):
+        symbols = tuple(variable.symbol() for variable in self.variables)
+        names = [variable.name for variable in self.variables]
+        if len(set(names)) != len(names):
+            raise ValueError(f"{self.name}: duplicate variable names {names}")
+        expression = parse_expr(self.formula, local_dict=dict(zip(names, symbols)))
+        unknown = expression.free_symbols - set(symbols)
+        if unknown:
+            raise ValueError(f"{self.name}: formula uses undeclared variables {sorted(map(str, unknown))}")
+        for operator in self.operators:
+            if operator not in BINARY_OPERATOR_NAMES | UNARY_OPERATOR_NAMES:
+                raise ValueError(f"{self.name}: unknown operator {operator!r}")
+        has_grid = [variable.step is not None for variable in self.variables]
+        if any(has_grid) != all(has_grid) or (self.train_rows is None) != all(has_grid):
+            raise ValueError(f"{self.name}: give every variable a step (a grid) or give train_rows (uniform draws)")
+        object.__setattr__(self, "symbols", symbols)
+        object.__setattr__(self, "expression", expression)
+
+    @property
+    def variable_names(self) -> tuple[str, ...]:
+        return tuple(variable.name for variable in self.variables)
+
+    @property
+    def binary_operators(self) -> tuple[str, ...]:
+        return tuple(operator for operator in self.operators if operator in BINARY_OPERATOR_NAMES)
+
+    @property
+    def unary_operators(self) -> tuple[str, ...]:
+        return tuple(operator for operator in self.operators if operator in UNARY_OPERATOR_NAMES)
+
+    def truth(self) -> Callable[[np.ndarray], np.ndarray]:
+        """The formula as a numpy function of X (rows = points, columns = variables)."""
+        function = sympy.lambdify(self.symbols, self.expression, modules="numpy")
+
+        def evaluate(X: np.ndarray) -> np.ndarray:
+            X = np.asarray(X, dtype=np.float64)
+            with np.errstate(all="ignore"):
+                values = function(*X.T)
+            return np.broadcast_to(np.asarray(values, dtype=np.float64), (X.shape[0],)).copy()
+
+        return evaluate
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """The points one problem is run and judged on (targets of test sets are noiseless)."""
+
+    X_train: np.ndarray
+    y_train: np.ndarray
+    y_train_noiseless: np.ndarray
+    X_test: np.ndarray
+    y_test: np.ndarray
+    X_extrapolation: np.ndarray
+    y_extrapolation: np.ndarray
+
+
+# ----------------------------------------------------------------------------------------------
+# Sampling
+# ----------------------------------------------------------------------------------------------
+
+
+def problem_rng(problem: Problem, seed: int) -> np.random.Generator:
+    """The problem's own random stream: depends on the seed and the name only."""
+    return np.random.default_rng([int(seed), zlib.crc32(problem.name.encode())])
+
+
+def grid_values(variable: Variable) -> np.ndarray:
+    """``E[low, high, step]``: low, low + step, ... up to high inclusive (free of float drift)."""
+    count = int(math.floor((variable.high - variable.low) / variable.step + 1e-9)) + 1
+    return np.round(variable.low + variable.step * np.arange(count), 12)
+
+
+def _draw_valid(
+    problem: Problem, rows: int, draw: Callable[[int], np.ndarray], what: str
+) -> np.ndarray:
+    """``rows`` points from ``draw`` where the truth is finite (others are redrawn)."""
+    truth = problem.truth()
+    kept: list[np.ndarray] = []
+    count = 0
+    for _attempt in range(100):
+        X = draw(max(rows - count, 16) * 2)
+        X = X[np.isfinite(truth(X))]
+        kept.append(X)
+        count += len(X)
+        if count >= rows:
+            return np.concatenate(kept)[:rows]
+    raise RuntimeError(f"{problem.name}: could not draw {rows} {what} points where the formula is finite")
+
+
+def sample_training_inputs(problem: Problem, rng: np.random.Generator) -> np.ndarray:
+    """The published training sampling (grids whole; uniform draws capped at MAX_TRAIN_ROWS)."""
+    if problem.train_rows is None:
+        X = np.array(list(itertools.product(*(grid_values(v) for v in problem.variables))), dtype=np.float64)
+        X = X[np.isfinite(problem.truth()(X))]
+        if len(X) > MAX_TRAIN_ROWS:
+            X = X[np.sort(rng.choice(len(X), MAX_TRAIN_ROWS, replace=False))]
+        return X
+    lows = np.array([v.low for v in problem.variables])
+    highs = np.array([v.high for v in problem.variables])
+    rows = min(problem.train_rows, MAX_TRAIN_ROWS)
+    return _draw_valid(problem, rows, lambda n: rng.uniform(lows, highs, size=(n, len(lows))), "training")
+
+
+def sample_test_inputs(problem: Problem, rng: np.random.Generator, rows: int = TEST_ROWS) -> np.ndarray:
+    """Uniform draws from the training ranges (also for grid problems: the grid's box)."""
+    lows = np.array([v.low for v in problem.variables])
+    highs = np.array([v.high for v in problem.variables])
+    return _draw_valid(problem, rows, lambda n: rng.uniform(lows, highs, size=(n, len(lows))), "test")
+
+
+def extrapolation_pieces(variable: Variable) -> list[tuple[float, float]]:
+    """The intervals a variable's extrapolation values come from.
+
+    For a training range [a, b] of width w: [a - w/4, a) and (b, b + w/4], each cut to stay
+    ``DOMAIN_MARGIN_FRACTION * w`` inside the variable's domain; a piece cut to nothing is
+    dropped (e.g. sqrt(x) on [0, 4] extrapolates only to (4, 5]).
+
+    >>> extrapolation_pieces(Variable("m", 1, 5, domain=POSITIVE))
+    [(0.2, 1.0), (5.0, 6.0)]
+    """
+    reach = EXTRAPOLATION_FRACTION * variable.width
+    margin = DOMAIN_MARGIN_FRACTION * variable.width
+    domain_low, domain_high = variable.domain
+    lower = (max(variable.low - reach, domain_low + margin), float(variable.low))
+    upper = (float(variable.high), min(variable.high + reach, domain_high - margin))
+    return [piece for piece in (lower, upper) if piece[1] - piece[0] > 1e-12 * max(1.0, variable.width)]
+
+
+def _uniform_outside(variable: Variable, pieces: Sequence[tuple[float, float]], rng: np.random.Generator, n: int) -> np.ndarray:
+    """Uniform draws over ``pieces``; each value starts from the piece's outer end and moves
+    towards the training range by a fraction in [0, 1), so the range's own ends are never drawn."""
+    lengths = np.array([high - low for low, high in pieces])
+    which = rng.choice(len(pieces), size=n, p=lengths / lengths.sum())
+    outer = np.array([low if high <= variable.low else high for low, high in pieces])
+    inward = np.array([1.0 if high <= variable.low else -1.0 for low, high in pieces])
+    return outer[which] + inward[which] * rng.uniform(0.0, 1.0, size=n) * lengths[which]
+
+
+def sample_extrapolation_inputs(problem: Problem, rng: np.random.Generator, rows: int = TEST_ROWS) -> np.ndarray:
+    """Points with every variable outside its training range (see ``extrapolation_pieces``).
+
+    Points where the formula is undefined (e.g. v > c in a relativistic factor) are redrawn.
+    """
+    pieces = [extrapolation_pieces(variable) for variable in problem.variables]
+    for variable, variable_pieces in zip(problem.variables, pieces):
+        if not variable_pieces:
+            raise ValueError(f"{problem.name}: variable {variable.name} has no room to extrapolate in its domain")
+
+    def draw(n: int) -> np.ndarray:
+        return np.column_stack([_uniform_outside(v, p, rng, n) for v, p in zip(problem.variables, pieces)])
+
+    return _draw_valid(problem, rows, draw, "extrapolation")
+
+
+def make_dataset(problem: Problem, seed: int = 0) -> Dataset:
+    """Train (noisy if the problem is), test and extrapolation sets for one problem and seed."""
+    rng = problem_rng(problem, seed)
+    truth = problem.truth()
+    X_train = sample_training_inputs(problem, rng)
+    y_clean = truth(X_train)
+    y_train = y_clean
+    if problem.noise > 0:
+        y_train = y_clean + rng.normal(0.0, problem.noise * np.std(y_clean), size=len(y_clean))
+    X_test = sample_test_inputs(problem, rng)
+    X_extrapolation = sample_extrapolation_inputs(problem, rng)
+    return Dataset(
+        X_train=X_train,
+        y_train=y_train,
+        y_train_noiseless=y_clean,
+        X_test=X_test,
+        y_test=truth(X_test),
+        X_extrapolation=X_extrapolation,
+        y_extrapolation=truth(X_extrapolation),
+    )
+
+
+# ----------------------------------------------------------------------------------------------
+# The problem set
+# ----------------------------------------------------------------------------------------------
+
+AI_FEYNMAN = (
+    "Udrescu & Tegmark, AI Feynman: a physics-inspired method for symbolic regression, "
+    "Science Advances 6 (2020); ranges from the database's FeynmanEquations.csv"
+)
+AI_FEYNMAN_SAMPLING = "U over the listed ranges (the database tables hold far more rows; SRBench trains on 10,000)"
+NGUYEN = "Uy, Hoai, O'Neill, McKay & Galván-López, Semantically-based crossover in GP, GPEM 12 (2011)"
+KEIJZER = "Keijzer, Improving symbolic regression with interval arithmetic and linear scaling, EuroGP 2003"
+KORNS = "Korns, Accuracy in symbolic regression, GPTP IX (2011)"
+VLADISLAVLEVA = (
+    "Vladislavleva, Smits & den Hertog, Order of nonlinearity as a complexity measure for models "
+    "generated by symbolic regression via Pareto GP, IEEE TEC 13 (2009)"
+)
+PAGIE = "Pagie & Hogeweg, Evolutionary consequences of coevolving targets, Evolutionary Computation 5 (1997)"
+SUITE_TABLE = "as tabulated by McDermott et al., Genetic programming needs better benchmarks, GECCO 2012"
+
+
+def physical(name: str, low: float, high: float) -> Variable:
+    """An AI Feynman quantity: positive (masses, charges, lengths...), so it extrapolates above 0."""
+    return Variable(name, low, high, domain=POSITIVE)
+
+
+def signed(name: str, low: float, high: float) -> Variable:
+    """An AI Feynman quantity of any sign (angles, coordinates): extrapolates below 0 too."""
+    return Variable(name, low, high)
+
+
+def feynman(name: str, formula: str, variables: Iterable[Variable], unary: Sequence[str] = (), noise: float = 0.0) -> Problem:
+    return Problem(
+        name=name,
+        family="AI Feynman",
+        source=AI_FEYNMAN,
+        formula=formula,
+        variables=tuple(variables),
+        published_sampling=AI_FEYNMAN_SAMPLING,
+        operators=BASIC_OPERATORS + tuple(unary),
+        train_rows=MAX_TRAIN_ROWS,
+        noise=noise,
+    )
+
+
+def uniform(names: Sequence[str], low: float, high: float, domain=REAL) -> tuple[Variable, ...]:
+    return tuple(Variable(name, low, high, domain=domain) for name in names)
+
+
+def grid(names: Sequence[str], low: float, high: float, step: float) -> tuple[Variable, ...]:
+    return tuple(Variable(name, low, high, step=step) for name in names)
+
+
+P = physical
+PROBLEMS: tuple[Problem, ...] = (
+    # --- AI Feynman (ranges exactly as in FeynmanEquations.csv)
+    feynman("I.6.2a", "exp(-theta**2/2)/sqrt(2*pi)", [signed("theta", 1, 3)], unary=["exp"]),
+    feynman("I.8.14", "sqrt((x2-x1)**2+(y2-y1)**2)", [signed("x1", 1, 5), signed("x2", 1, 5), signed("y1", 1, 5), signed("y2", 1, 5)], unary=["sqrt"]),
+    feynman("I.10.7", "m_0/sqrt(1-v**2/c**2)", [P("m_0", 1, 5), P("v", 1, 2), P("c", 3, 10)], unary=["sqrt"]),
+    feynman("I.12.1", "mu*Nn", [P("mu", 1, 5), P("Nn", 1, 5)], noise=0.01),
+    feynman("I.12.11", "q*(Ef+B*v*sin(theta))", [P("q", 1, 5), P("Ef", 1, 5), P("B", 1, 5), P("v", 1, 5), signed("theta", 1, 5)], unary=["sin"]),
+    feynman("I.14.3", "m*g*z", [P("m", 1, 5), P("g", 1, 5), P("z", 1, 5)]),
+    feynman("I.18.4", "(m1*r1+m2*r2)/(m1+m2)", [P("m1", 1, 5), P("m2", 1, 5), P("r1", 1, 5), P("r2", 1, 5)], noise=0.01),
+    feynman("I.25.13", "q/C", [P("q", 1, 5), P("C", 1, 5)]),
+    feynman("I.29.4", "omega/c", [P("omega", 1, 10), P("c", 1, 10)]),
+    feynman("I.34.8", "q*v*B/p", [P("q", 1, 5), P("v", 1, 5), P("B", 1, 5), P("p", 1, 5)]),
+    feynman("I.37.4", "I1+I2+2*sqrt(I1*I2)*cos(delta)", [P("I1", 1, 5), P("I2", 1, 5), signed("delta", 1, 5)], unary=["sqrt", "cos"], noise=0.01),
+    feynman("I.39.1", "3/2*pr*V", [P("pr", 1, 5), P("V", 1, 5)]),
+    feynman("I.43.31", "mob*kb*T", [P("mob", 1, 5), P("T", 1, 5), P("kb", 1, 5)]),
+    feynman("II.3.24", "Pwr/(4*pi*r**2)", [P("Pwr", 1, 5), P("r", 1, 5)], noise=0.01),
+    feynman("II.38.3", "Y*A*x/d", [P("Y", 1, 5), P("A", 1, 5), P("d", 1, 5), P("x", 1, 5)]),
+    feynman("III.12.43", "n*(h/(2*pi))", [P("n", 1, 5), P("h", 1, 5)]),
+    # --- Nguyen: U[-1, 1, 20] unless said; their published function set for every problem
+    Problem("Nguyen-1", "Nguyen", f"{NGUYEN}; {SUITE_TABLE}", "x0**3+x0**2+x0", uniform(["x0"], -1, 1),
+            "U[-1, 1, 20]", BASIC_OPERATORS + NGUYEN_FUNCTIONS, train_rows=20),
+    Problem("Nguyen-5", "Nguyen", f"{NGUYEN}; {SUITE_TABLE}", "sin(x0**2)*cos(x0)-1", uniform(["x0"], -1, 1),
+            "U[-1, 1, 20]", BASIC_OPERATORS + NGUYEN_FUNCTIONS, train_rows=20),
+    Problem("Nguyen-7", "Nguyen", f"{NGUYEN}; {SUITE_TABLE}", "log(x0+1)+log(x0**2+1)", uniform(["x0"], 0, 2, domain=(-1.0, math.inf)),
+            "U[0, 2, 20]", BASIC_OPERATORS + NGUYEN_FUNCTIONS, train_rows=20),
+    Problem("Nguyen-8", "Nguyen", f"{NGUYEN}; {SUITE_TABLE}", "sqrt(x0)", uniform(["x0"], 0, 4, domain=(0.0, math.inf)),
+            "U[0, 4, 20]", BASIC_OPERATORS + NGUYEN_FUNCTIONS + ("sqrt",), train_rows=20),
+    Problem("Nguyen-10", "Nguyen", f"{NGUYEN}; {SUITE_TABLE}", "2*sin(x0)*cos(x1)", uniform(["x0", "x1"], -1, 1),
+            "U[-1, 1, 100]", BASIC_OPERATORS + NGUYEN_FUNCTIONS, train_rows=100),
+    # --- Keijzer: U[-3, 3, 20] training, E[-3, 3, 0.01] published test grid
+    Problem("Keijzer-11", "Keijzer", f"{KEIJZER}; {SUITE_TABLE}", "x0*x1+sin((x0-1)*(x1-1))", uniform(["x0", "x1"], -3, 3),
+            "U[-3, 3, 20] (test E[-3, 3, 0.01])", BASIC_OPERATORS + ("sin",), train_rows=20),
+    Problem("Keijzer-14", "Keijzer", f"{KEIJZER}; {SUITE_TABLE}", "8/(2+x0**2+x1**2)", uniform(["x0", "x1"], -3, 3),
+            "U[-3, 3, 20] (test E[-3, 3, 0.01])", BASIC_OPERATORS, train_rows=20),
+    # --- Korns: five inputs, U[-50, 50, 10000] for training and test
+    Problem("Korns-1", "Korns", f"{KORNS}; {SUITE_TABLE}", "1.57+24.3*x3", uniform(["x0", "x1", "x2", "x3", "x4"], -50, 50),
+            "U[-50, 50, 10000]", BASIC_OPERATORS, train_rows=10000, noise=0.01),
+    Problem("Korns-4", "Korns", f"{KORNS}; {SUITE_TABLE}", "-2.3+0.13*sin(x2)", uniform(["x0", "x1", "x2", "x3", "x4"], -50, 50),
+            "U[-50, 50, 10000]", BASIC_OPERATORS + ("sin",), train_rows=10000),
+    # --- Vladislavleva-4 (UBall5D)
+    Problem("Vladislavleva-4", "Vladislavleva", f"{VLADISLAVLEVA}; {SUITE_TABLE}",
+            "10/(5+(x0-3)**2+(x1-3)**2+(x2-3)**2+(x3-3)**2+(x4-3)**2)", uniform(["x0", "x1", "x2", "x3", "x4"], 0.05, 6.05),
+            "U[0.05, 6.05, 1024] (test U[-0.25, 6.35, 5000])", BASIC_OPERATORS, train_rows=1024),
+    # --- Pagie-1: 1/(1+x^-4) + 1/(1+y^-4), written without negative powers (same function, no 0^-4)
+    Problem("Pagie-1", "Pagie", f"{PAGIE}; {SUITE_TABLE}", "x0**4/(1+x0**4)+x1**4/(1+x1**4)", grid(["x0", "x1"], -5, 5, 0.4),
+            "E[-5, 5, 0.4] in each variable (676 points)", BASIC_OPERATORS),
+)
+del P
+
+PROBLEMS_BY_NAME: dict[str, Problem] = {problem.name: problem for problem in PROBLEMS}
+
+
+def select_problems(names: str | Sequence[str] | None) -> list[Problem]:
+    """Problems by name ("all", None, a comma-separated string or a list); unknown names raise.
+
+    >>> [p.name for p in select_problems("I.12.1,Nguyen-8")]
+    ['I.12.1', 'Nguyen-8']
+    """
+    if names is None or names == "all":
+        return list(PROBLEMS)
+    if isinstance(names, str):
+        names = [name.strip() for name in names.split(",") if name.strip()]
+    unknown = [name for name in names if name not in PROBLEMS_BY_NAME]
+    if unknown:
+        raise ValueError(f"unknown problem(s) {', '.join(unknown)}; known: {', '.join(PROBLEMS_BY_NAME)}")
+    return [PROBLEMS_BY_NAME[name] for name in names]
