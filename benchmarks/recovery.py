@@ -296,24 +296,63 @@ class RunSettings:
     threads: int
     seed: int
     runs_directory: str
+    pysr_lite_warm: bool = False  # an untimed small search first, so the timed one finds the engine compiled
 
 
 def early_stop_mse(y: np.ndarray) -> float:
     return EARLY_STOP_RELATIVE_MSE * float(np.var(y))
 
 
+def iteration_timing(log: Path) -> dict[str, float]:
+    """From the engine's progress lines (docs/protocol.md): when the first iteration ended, which
+    includes compiling the search code, and the median duration of the later ones."""
+    ends = []
+    with contextlib.suppress(OSError):
+        for line in log.read_text(encoding="utf-8", errors="replace").splitlines():
+            if line.startswith("pysr_lite:progress "):
+                fields = dict(part.split("=", 1) for part in line.split()[1:] if "=" in part)
+                with contextlib.suppress(KeyError, ValueError):
+                    ends.append(float(fields["seconds"]))
+    timing: dict[str, float] = {}
+    if ends:
+        timing["first_iteration_seconds"] = ends[0]
+    if len(ends) > 2:
+        timing["later_iteration_seconds"] = float(np.median(np.diff(ends[1:])))
+    return timing
+
+
+@contextlib.contextmanager
+def _engine_closed(pysr_lite_module) -> Iterator[None]:
+    """Stop pysr_lite's cached engine process after the search: the runner's process ends with
+    os._exit (multiprocessing), which skips the atexit hook that would otherwise stop it."""
+    try:
+        yield
+    finally:
+        close = getattr(pysr_lite_module, "close_engine", None)
+        if close is not None:
+            with contextlib.suppress(Exception):
+                close()
+
+
 def run_pysr_lite(problem: Problem, data: Dataset, settings: RunSettings) -> ToolOutput:
     """pysr_lite with its default search options; budget, threads, seed and early stop set."""
     import pysr_lite
 
-    start = time.perf_counter()
-    with warnings.catch_warnings(record=True) as caught:
+    operators = dict(binary_operators=list(problem.binary_operators), unary_operators=list(problem.unary_operators))
+    with warnings.catch_warnings(record=True) as caught, _engine_closed(pysr_lite):
         warnings.simplefilter("always")
+        if settings.pysr_lite_warm:
+            # Untimed: starts the (persistent) engine and compiles the search, as a session's
+            # earlier searches would have done; the timed search below then reuses that engine.
+            rows = slice(0, min(50, len(data.X_train)))
+            pysr_lite.search(data.X_train[rows], data.y_train[rows], **operators, niterations=1, populations=2,
+                             ncycles_per_iteration=20, threads=settings.threads, random_state=settings.seed,
+                             verbosity=0, output_directory=settings.runs_directory)
+        start = time.perf_counter()
         result = pysr_lite.search(
             data.X_train,
             data.y_train,
-            binary_operators=list(problem.binary_operators),
-            unary_operators=list(problem.unary_operators),
+            **operators,
             timeout_in_seconds=settings.seconds,
             niterations=10**6,
             threads=settings.threads,
@@ -322,7 +361,7 @@ def run_pysr_lite(problem: Problem, data: Dataset, settings: RunSettings) -> Too
             verbosity=0,
             output_directory=settings.runs_directory,
         )
-    seconds = time.perf_counter() - start
+        seconds = time.perf_counter() - start
     best = result.best()
     stats = dict(result.stats)
     search_seconds = stats.get("seconds")
@@ -337,6 +376,7 @@ def run_pysr_lite(problem: Problem, data: Dataset, settings: RunSettings) -> Too
         "run_directory": str(result.run_directory),
         "warnings": [str(w.message) for w in caught],
     }
+    details.update(iteration_timing(Path(result.run_directory) / "engine_stdout.log"))
     front = [(int(row.complexity), float(row.loss), row.sympy_format) for row in result.equations.itertuples()]
     return ToolOutput(
         expression=best.sympy(),
@@ -461,6 +501,12 @@ def _run_in_child(connection, tool: str, problem: Problem, data: Dataset, settin
         connection.close()
 
 
+def _kill_group(pid: int) -> None:
+    """SIGKILL the process group a runner's child leads (the child, julia, joblib workers)."""
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(pid, signal.SIGKILL)
+
+
 def run_isolated(tool: str, problem: Problem, data: Dataset, settings: RunSettings) -> tuple[str, Any]:
     """Run one tool on one problem in a forked process: ("ok", ToolOutput), ("error", text)
     or ("timeout", text). A crash, a hang or an exception never stops the benchmark."""
@@ -483,11 +529,12 @@ def run_isolated(tool: str, problem: Problem, data: Dataset, settings: RunSettin
             elif time.monotonic() > deadline:
                 outcome = ("timeout", f"killed after {2 * settings.seconds + RUN_GRACE_SECONDS:.0f} s")
     finally:
+        if outcome is None or outcome[0] == "timeout":  # a hang, or Ctrl-C in the parent
+            _kill_group(process.pid)
         process.join(timeout=10)
-        if process.is_alive() or outcome is None or outcome[0] == "timeout":
-            with contextlib.suppress(ProcessLookupError, PermissionError):
-                os.killpg(process.pid, signal.SIGKILL)
-            process.join(timeout=10)
+        # Whatever the child leaves behind in its group (an engine, joblib workers) goes too.
+        _kill_group(process.pid)
+        process.join(timeout=10)
         receiver.close()
     return outcome
 
@@ -594,6 +641,8 @@ class ToolSummary:
     failures: int
     front_recovered: int | None = None
     median_startup_seconds: float | None = None
+    median_first_iteration_seconds: float | None = None
+    median_later_iteration_seconds: float | None = None
 
 
 def summarize(records: Sequence[RunRecord], problems: Sequence[Problem], tool: str) -> ToolSummary:
@@ -614,8 +663,13 @@ def summarize(records: Sequence[RunRecord], problems: Sequence[Problem], tool: s
     )
     if tool == "pysr_lite":
         summary.front_recovered = sum(bool(record.front_recovered) for record in mine)
-        startups = [record.details.get("startup_seconds") for record in mine]
-        summary.median_startup_seconds = median([s for s in startups if isinstance(s, (int, float))])
+        def median_detail(key: str) -> float:
+            values = [record.details.get(key) for record in mine]
+            return median([value for value in values if isinstance(value, (int, float))])
+
+        summary.median_startup_seconds = median_detail("startup_seconds")
+        summary.median_first_iteration_seconds = median_detail("first_iteration_seconds")
+        summary.median_later_iteration_seconds = median_detail("later_iteration_seconds")
     return summary
 
 
@@ -659,15 +713,49 @@ def tool_versions() -> dict[str, str]:
         versions["julia"] = text.replace("julia version", "").strip() or "unknown"
     except (OSError, subprocess.SubprocessError):
         versions["julia"] = "not found"
-    try:
-        commit = subprocess.run(["git", "-C", str(REPOSITORY), "rev-parse", "--short", "HEAD"],
-                                capture_output=True, text=True, timeout=10).stdout.strip()
-        dirty = subprocess.run(["git", "-C", str(REPOSITORY), "status", "--porcelain", "--untracked-files=no"],
-                               capture_output=True, text=True, timeout=10).stdout.strip()
-        versions["pysr_lite commit"] = commit + (" (with uncommitted changes)" if dirty else "")
-    except (OSError, subprocess.SubprocessError):
-        pass
+    source = pysr_lite_source()
+    if source is not None:
+        where = str(source)
+        try:
+            commit = subprocess.run(["git", "-C", str(source), "rev-parse", "--short", "HEAD"],
+                                    capture_output=True, text=True, timeout=10).stdout.strip()
+            dirty = subprocess.run(["git", "-C", str(source), "status", "--porcelain", "--untracked-files=no",
+                                    "--", "pysr_lite", "julia", "src", "Project.toml"],
+                                   capture_output=True, text=True, timeout=10).stdout.strip()
+            if commit:
+                where += f" at commit {commit}" + (" with uncommitted changes" if dirty else "")
+        except (OSError, subprocess.SubprocessError):
+            pass
+        versions["pysr_lite source"] = where
     return versions
+
+
+def pysr_lite_source() -> Path | None:
+    """The checkout that ``import pysr_lite`` loads (found without importing it)."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("pysr_lite")
+    if spec is None or spec.origin is None:
+        return None
+    return Path(spec.origin).resolve().parent.parent
+
+
+def source_fingerprint() -> str:
+    """A hash of pysr_lite's Python and Julia sources: a change during a run is reported."""
+    import hashlib
+
+    source = pysr_lite_source()
+    if source is None:
+        return "unknown"
+    digest = hashlib.sha256()
+    patterns = ["pysr_lite/**/*.py", "julia/**/*.jl", "src/**/*.jl", "Project.toml"]
+    for path in sorted({p for pattern in patterns for p in source.glob(pattern)}):
+        if "_julia_engine" in path.parts:
+            continue
+        digest.update(str(path.relative_to(source)).encode())
+        with contextlib.suppress(OSError):
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
 
 
 def format_r2(value: float) -> str:
@@ -781,8 +869,10 @@ METHOD = """\
 - **pysr_lite**: `pysr_lite.search(X, y, timeout_in_seconds=budget, niterations=10**6,
   threads=threads, random_state=seed, verbosity=0, early_stop_condition=1e-10*var(y))`, every search
   option at its default. Its final model is `result.best()` (PySR's rule: highest score among the
-  equations whose loss is within 1.5x of the lowest). The budget counts from the engine's start of
-  search; the Julia process's start-up comes on top and is included in the seconds reported.
+  equations whose loss is within 1.5x of the lowest). Each run is a fresh Python process, so
+  pysr_lite starts a new Julia engine every time (what one `search()` in a new session costs; later
+  searches of a session reuse it). Its budget is measured by the engine; what happens before its
+  clock starts is included in the seconds reported (see "pysr_lite start-up" above).
 - **pyoperon**: `pyoperon.sklearn.SymbolicRegressor(allowed_symbols=..., max_time=budget,
   n_threads=threads, random_state=seed, generations=10**9, max_evaluations=10**15)`, defaults
   otherwise (the two limits are lifted so the time budget ends the run, as for the other tools;
@@ -830,6 +920,9 @@ class RunMetadata:
     machine: dict[str, str]
     versions: dict[str, str]
     load_after: str
+    fingerprint_before: str = "unknown"
+    fingerprint_after: str = "unknown"
+    pysr_lite_warm: bool = False
 
 
 def pysr_lite_rows(records: Sequence[RunRecord]) -> list[list[str]]:
@@ -846,6 +939,7 @@ def pysr_lite_rows(records: Sequence[RunRecord]) -> list[list[str]]:
 
         rows.append([record.problem, str(details.get("stop_reason")), str(details.get("iterations")),
                      f"{details.get('evaluations', 0) or 0:.3g}", number("startup_seconds"), number("search_seconds"),
+                     number("first_iteration_seconds"), number("later_iteration_seconds", 2),
                      str(details.get("best_complexity")), f"{details.get('best_loss', math.nan):.3g}",
                      str(len(record.front)), ", ".join(map(str, record.front_exact_complexities)) or "none"])
     return rows
@@ -859,7 +953,8 @@ def write_markdown(path: Path, *, records: Sequence[RunRecord], problems: Sequen
     header, rows = summary_rows(summaries, noisy_count)
     if "pysr_lite" not in tools:
         header, rows = header[:-1], [row[:-1] for row in rows]
-    startup = next((s.median_startup_seconds for s in summaries if s.tool == "pysr_lite"), None)
+    pysr_summary = next((s for s in summaries if s.tool == "pysr_lite"), None)
+    startup = pysr_summary.median_startup_seconds if pysr_summary else None
     families: dict[str, list[str]] = {}
     for problem in problems:
         families.setdefault(problem.family, []).append(problem.name)
@@ -882,9 +977,25 @@ def write_markdown(path: Path, *, records: Sequence[RunRecord], problems: Sequen
         f"- **Problems** ({len(problems)}, {noisy_count} with 1 % noise): "
         + "; ".join(f"{family}: {', '.join(names)}" for family, names in families.items()),
     ]
+    if "pysr_lite" in tools:
+        lines.append("- **pysr_lite engine**: " + (
+            "warm (`--pysr-lite-warm`): an untimed tiny search in the same process started and compiled the "
+            "engine before each timed search, as in a session's later searches." if meta.pysr_lite_warm else
+            "cold: every timed search starts and compiles a new engine, as the first `search()` of a session."))
+    if meta.fingerprint_before != meta.fingerprint_after:
+        lines.append(f"- **WARNING: pysr_lite's sources changed during this run** (fingerprint "
+                     f"{meta.fingerprint_before} at the start, {meta.fingerprint_after} at the end): its runs do "
+                     "not all measure the same code.")
+    elif meta.fingerprint_before != "unknown":
+        lines.append(f"- **pysr_lite sources** unchanged during the run (fingerprint {meta.fingerprint_before}).")
     if startup is not None and not math.isnan(startup):
-        lines.append(f"- **pysr_lite start-up**: median {startup:.1f} s per run (starting Julia and loading the "
-                     "engine, before its search clock starts), included in its seconds.")
+        first = pysr_summary.median_first_iteration_seconds
+        later = pysr_summary.median_later_iteration_seconds
+        lines.append(f"- **pysr_lite start-up**: median {startup:.1f} s per run before its search clock starts "
+                     "(starting the engine process, when cold), included in its seconds but not in its budget; inside "
+                     f"the budget, its first iteration ends after a median {format_seconds(first)} s (with a cold "
+                     f"engine this includes compiling the search code), later iterations take a median "
+                     f"{format_seconds(later)} s.")
     lines += ["", "## Summary", "", markdown_table(header, rows), "", METHOD, "## Per problem", "",
               "`max dev.` is max|model - truth| / rms(truth) over the test and extrapolation points.", ""]
     lines.append(markdown_table(
@@ -894,9 +1005,11 @@ def write_markdown(path: Path, *, records: Sequence[RunRecord], problems: Sequen
     if pysr_rows:
         lines += ["", "## pysr_lite runs", "",
                   "Why each run stopped (`early_stop`: the loss reached 1e-10 var(y); `timeout`: the budget), its "
-                  "iterations and equation evaluations, the seconds before and inside the search, the complexity "
+                  "iterations and equation evaluations, the seconds before and inside the search clock, when the "
+                  "first iteration (with compilation) ended and how long later ones took, the complexity "
                   "and loss of `best()`, and the complexities of the front's equations that pass the recovery rule.",
                   "", markdown_table(["problem", "stop", "iterations", "evaluations", "start-up s", "search s",
+                                      "1st iteration ends at s", "later iterations s",
                                       "best complexity", "best loss", "front size", "exact on front at"], pysr_rows)]
     lines += ["", "## Problem set", "",
               f"Sampling as published; training sets are capped at 1,000 rows. Data seed {meta.seed}.", ""]
@@ -965,6 +1078,10 @@ def parse_arguments(argv: Sequence[str] | None = None) -> argparse.Namespace:
                         help="markdown report to write (default docs/benchmarks.md; 'none' to skip)")
     parser.add_argument("--json", default=None, help="also write every run (with pysr_lite's fronts) to this JSON file")
     parser.add_argument("--runs-dir", default=None, help="keep pysr_lite's run folders here (default: a temporary folder, removed)")
+    parser.add_argument("--pysr-lite-warm", action="store_true",
+                        help="before each timed pysr_lite search, run an untimed tiny one in the same process so the "
+                             "engine is started and compiled (a session's later searches); default: cold, as a "
+                             "first search() of a session")
     parser.add_argument("--from-json", default=None, metavar="JSON",
                         help="run nothing: rewrite the report (--output) from a JSON file written by --json")
     parser.add_argument("--list", action="store_true", help="list the problems and exit")
@@ -994,12 +1111,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         records, meta = load_json(Path(arguments.from_json))
         done = select_problems(list(dict.fromkeys(record.problem for record in records)))
         return report(records, done, meta, arguments.output, json_path=None)
-    command = "python benchmarks/recovery.py " + " ".join(shlex.quote(a) for a in (sys.argv[1:] if argv is None else argv))
+    # Environment that changes what runs (another pysr_lite checkout, Julia, Julia depot) is part of the command.
+    environment = [f"{name}={shlex.quote(os.environ[name])}" for name in ("PYTHONPATH", "JULIA_DEPOT_PATH", "PYSR_LITE_JULIA")
+                   if os.environ.get(name)]
+    command = " ".join(environment + ["python benchmarks/recovery.py"]
+                       + [shlex.quote(a) for a in (sys.argv[1:] if argv is None else argv)])
     runs_directory = arguments.runs_dir or tempfile.mkdtemp(prefix="pysr_lite_recovery_")
     settings = RunSettings(seconds=arguments.seconds, threads=arguments.threads, seed=arguments.seed,
-                           runs_directory=runs_directory)
+                           runs_directory=runs_directory, pysr_lite_warm=arguments.pysr_lite_warm)
     started = _datetime.datetime.now()
-    machine, versions = machine_description(), tool_versions()
+    machine, versions, fingerprint = machine_description(), tool_versions(), source_fingerprint()
     print(f"recovery: {len(problems)} problems x {len(arguments.tools)} tools, {settings.seconds:g} s each, "
           f"{settings.threads} threads, seed {settings.seed}; expect about "
           f"{len(problems) * len(arguments.tools) * (settings.seconds + 5) / 60:.0f} min", flush=True)
@@ -1023,7 +1144,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     meta = RunMetadata(command=command, tools=list(arguments.tools), seconds=settings.seconds, threads=settings.threads,
                        seed=settings.seed, started=started.isoformat(timespec="seconds"),
                        finished=_datetime.datetime.now().isoformat(timespec="seconds"), machine=machine,
-                       versions=versions, load_after=" ".join(f"{v:.2f}" for v in os.getloadavg()))
+                       versions=versions, load_after=" ".join(f"{v:.2f}" for v in os.getloadavg()),
+                       fingerprint_before=fingerprint, fingerprint_after=source_fingerprint(),
+                       pysr_lite_warm=settings.pysr_lite_warm)
     done_problems = [p for p in problems if any(r.problem == p.name for r in records)]
     return report(records, done_problems, meta, arguments.output, json_path=arguments.json)
 

@@ -153,7 +153,8 @@ def _features(X: Any) -> tuple[np.ndarray, list[str] | None]:
         raise ValueError(f"X must be 2-D (n_rows, n_features), got shape {array.shape}")
     if array.dtype.kind not in "biuf":
         raise ValueError(f"X is not numeric (dtype {array.dtype}); convert it to numbers")
-    return array.astype(np.float64), None
+    # No copy when X is already float64: the data may be large, and nothing here modifies it.
+    return array.astype(np.float64, copy=False), None
 
 
 def _target(y: Any) -> np.ndarray:
@@ -315,8 +316,11 @@ def _to_precision(values: np.ndarray, precision: int, label: str) -> np.ndarray:
 def write_data_files(run_directory: str | os.PathLike, dataset: Dataset, precision: int) -> None:
     """Write X.bin (column-major), y.bin and, with weights, weights.bin into the run folder."""
     run_directory = Path(run_directory)
-    # X.T in C order is X in column-major order: all rows of feature 0, then feature 1, ...
-    _to_precision(np.ascontiguousarray(dataset.X.T), precision, "X").tofile(run_directory / "X.bin")
+    # Column-major: all rows of feature 0, then feature 1, ... Written one column at a time so
+    # that a large X is never copied whole (the frontend's share of memory stays small).
+    with open(run_directory / "X.bin", "wb") as file:
+        for column in range(dataset.X.shape[1]):
+            _to_precision(dataset.X[:, column], precision, "X").tofile(file)
     _to_precision(dataset.y, precision, "y").tofile(run_directory / "y.bin")
     if dataset.weights is not None:
         _to_precision(dataset.weights, precision, "weights").tofile(run_directory / "weights.bin")

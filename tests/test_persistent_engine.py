@@ -33,6 +33,22 @@ def cached_pid():
     return persistent_engine._cached.process.pid if persistent_engine._cached is not None else None
 
 
+def once_a_new_front_exists(output_directory: Path, action) -> None:
+    """Call ``action()`` (on a watcher thread) as soon as a search started from now on under
+    ``output_directory`` has written its first front."""
+    before = set(output_directory.iterdir())
+
+    def watch():
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline:
+            if any((folder / "hall_of_fame.csv").exists() for folder in set(output_directory.iterdir()) - before):
+                action()
+                return
+            time.sleep(0.05)
+
+    threading.Thread(target=watch, daemon=True).start()
+
+
 def test_later_searches_reuse_the_engine_process(fresh_engine, fast_search):
     X = uniform_data(seed=21)
     first = search(X, 2.5 * X[:, 0] * X[:, 1] - 1, **fast_search)
@@ -78,18 +94,7 @@ def test_a_killed_engine_gives_its_partial_front_and_is_replaced(fresh_engine, f
     y = np.exp(X[:, 0]) * np.sin(X[:, 1]) + X[:, 0] ** 3
     search(X, X[:, 0], **dict(fast_search, niterations=1))   # start the engine
     pid = cached_pid()
-    output_directory = Path(fast_search["output_directory"])
-    before = set(output_directory.iterdir())
-
-    def kill_once_a_front_exists():
-        deadline = time.monotonic() + 90
-        while time.monotonic() < deadline:
-            if any((folder / "hall_of_fame.csv").exists() for folder in set(output_directory.iterdir()) - before):
-                os.kill(pid, signal.SIGKILL)
-                return
-            time.sleep(0.05)
-
-    threading.Thread(target=kill_once_a_front_exists, daemon=True).start()
+    once_a_new_front_exists(Path(fast_search["output_directory"]), lambda: os.kill(pid, signal.SIGKILL))
     with pytest.raises(EngineError) as error:
         search(X, y, unary_operators=["sin"], **dict(fast_search, niterations=100000, timeout_in_seconds=120))
     assert "killed by signal 9" in str(error.value)
@@ -103,19 +108,12 @@ def test_ctrl_c_stops_the_search_but_keeps_the_engine(fresh_engine, fast_search)
     y = np.exp(X[:, 0]) * np.sin(X[:, 1]) + X[:, 0] ** 3
     search(X, X[:, 0], **dict(fast_search, niterations=1))
     pid = cached_pid()
-    output_directory = Path(fast_search["output_directory"])
-    before = set(output_directory.iterdir())
 
-    def interrupt_once_a_front_exists():
-        deadline = time.monotonic() + 90
-        while time.monotonic() < deadline:
-            if any((folder / "hall_of_fame.csv").exists() for folder in set(output_directory.iterdir()) - before):
-                time.sleep(0.5)
-                os.kill(os.getpid(), signal.SIGINT)   # as a terminal's Ctrl-C would
-                return
-            time.sleep(0.05)
+    def press_ctrl_c():
+        time.sleep(0.5)
+        os.kill(os.getpid(), signal.SIGINT)   # as a terminal's Ctrl-C would
 
-    threading.Thread(target=interrupt_once_a_front_exists, daemon=True).start()
+    once_a_new_front_exists(Path(fast_search["output_directory"]), press_ctrl_c)
     interrupted = search(X, y, unary_operators=["sin"], **dict(fast_search, niterations=100000, timeout_in_seconds=120))
     assert interrupted.stats["reason"] == "interrupted" and len(interrupted) >= 1
     assert cached_pid() == pid                               # the engine survived the interrupt

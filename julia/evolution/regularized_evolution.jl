@@ -100,9 +100,11 @@ function mutated_offspring(population::Population{T}, parent::PopMember{T}, temp
     weights = mutation_weights_for(parent, context)
     choice = sample_weighted(rng, weights)
     kind = choice == 0 ? :do_nothing : MUTATION_KINDS[choice]
-    offspring = copy_member(parent)
-    offspring.birth = next_birth!(population)
-    kind === :do_nothing && return offspring, 0.0
+    birth = next_birth!(population)
+    kind === :do_nothing && return unchanged_copy(parent, birth), 0.0
+    if kind === :simplify || kind === :optimize
+        offspring = unchanged_copy(parent, birth)
+    end
     if kind === :simplify
         offspring.tree = simplify_tree(offspring.tree, options.operators)
         set_loss!(offspring, evaluate_loss!(workspace, offspring.tree, data, options.operators),
@@ -120,10 +122,10 @@ function mutated_offspring(population::Population{T}, parent::PopMember{T}, temp
             break
         end
     end
-    tree === nothing && return offspring, 0.0
+    tree === nothing && return unchanged_copy(parent, birth), 0.0
     loss = evaluate_loss!(workspace, tree, data, options.operators)
-    isfinite(loss) || return offspring, cost
-    candidate = PopMember(tree, loss, offspring.birth, options, context.normalization)
+    isfinite(loss) || return unchanged_copy(parent, birth), cost
+    candidate = PopMember(tree, loss, birth, options, context.normalization)
     accept_probability = 1.0
     if options.annealing
         delta = candidate.cost - parent.cost
@@ -134,8 +136,16 @@ function mutated_offspring(population::Population{T}, parent::PopMember{T}, temp
         new_frequency = frequency_of(context.frequencies, candidate.complexity)
         accept_probability *= old_frequency / new_frequency
     end
-    accept_probability < rand(rng) && return offspring, cost
+    accept_probability < rand(rng) && return unchanged_copy(parent, birth), cost
     return candidate, cost
+end
+
+# A refused mutation still yields an offspring (a copy of the parent, newly born): it replaces
+# the oldest member all the same. Copied only when needed, as most mutations are accepted.
+function unchanged_copy(parent::PopMember, birth::Int)
+    offspring = copy_member(parent)
+    offspring.birth = birth
+    return offspring
 end
 
 """Two offspring by crossover of two tournament winners (copies of the parents when too big)."""

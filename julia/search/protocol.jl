@@ -71,6 +71,10 @@ function load_run(run_folder::AbstractString)
     return options, data
 end
 
+"""Unmap a run's data files now rather than at some later GC: a persistent engine runs search
+after search, and two large datasets must not stay mapped at once."""
+release_data!(data::Dataset) = foreach(finalize, data.storage)
+
 """Write the Pareto front as CSV to `path` atomically (write a temporary file, then rename)."""
 function write_hall_of_fame(path::AbstractString, state::SearchState, options::Options, names::Vector{String})
     temporary = path * ".tmp"
@@ -138,6 +142,7 @@ function run_search_in_folder(run_folder::AbstractString,
                   "evals_per_second" => format_number(evaluations_per_second(state)),
                   "seconds" => format_number(state.seconds),
                   "gc_seconds" => format_number(state.gc_seconds))
+    release_data!(data)
     return 0
 end
 

@@ -9,17 +9,20 @@ const P = PySRLite
 binary(ops, name, left, right) = P.binary_node(P.binary_index(ops, name), left, right)
 unary(ops, name, child) = P.unary_node(P.unary_index(ops, name), child)
 
-"""Run `f()` with stdout captured into `buffer` (redirect_stdout needs a pipe on Julia 1.5)."""
+"""Run `f()` with stdout captured into `buffer`, through a temporary file: the one way of
+redirecting that behaves the same on Julia 1.5 and on 1.7+ (where `redirect_stdout()` changed)."""
 function redirect_stdout_to(f, buffer::IOBuffer)
+    path, io = mktemp()
     original = stdout
-    reader, writer = redirect_stdout()
-    copier = @async write(buffer, read(reader))
+    redirect_stdout(io)
     try
         return f()
     finally
+        flush(stdout)
         redirect_stdout(original)
-        close(writer)
-        wait(copier)
+        close(io)
+        write(buffer, read(path))
+        rm(path; force=true)
     end
 end
 
