@@ -11,5 +11,3 @@ One weight per entry of `MUTATION_KINDS` (same order). Weights need not sum to o
 struct MutationWeights
     values::NTuple{10,Float64}
 end
-
-weight(weights::MutationWeights, kind::Symbol) = weights.values[findfirst(==(kind), MUTATION_KINDS)]

@@ -46,7 +46,6 @@ function binary_node(operator::Integer, left::Node{T}, right::Node{T}) where {T}
 end
 
 is_constant_leaf(node::Node) = node.degree == 0 && node.is_constant
-is_variable_leaf(node::Node) = node.degree == 0 && !node.is_constant
 
 """Overwrite `target` in place with the contents of `source` (used to splice subtrees)."""
 function set_node!(target::Node{T}, source::Node{T}) where {T}
