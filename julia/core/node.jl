@@ -66,6 +66,39 @@ function copy_tree(node::Node{T}) where {T}
     end
 end
 
+"""A new node with the contents of `node`, sharing its children (to move a node's contents away)."""
+shallow_copy(node::Node{T}) where {T} = set_node!(Node{T}(), node)
+
+# Recycling. A population replaces one member per offspring, and each offspring starts as a copy
+# of its parent: without reuse, copying trees makes most of a search's garbage and GC pauses
+# stop every thread. Trees are never shared (every tree is a copy), so a discarded tree's nodes
+# can be handed out again.
+
+"""Nodes of discarded trees, for `copy_tree(spare, node)` to reuse; one per thread."""
+const SpareNodes{T} = Vector{Node{T}}
+
+"""Most spare nodes kept: enough for a population's turnover, bounded so memory cannot creep."""
+const MAX_SPARE_NODES = 1 << 16
+
+"""Copy `node` into nodes taken from `spare` (new ones when it runs out)."""
+function copy_tree(spare::SpareNodes{T}, node::Node{T}) where {T}
+    copy = isempty(spare) ? Node{T}() : pop!(spare)
+    copy.degree = node.degree; copy.is_constant = node.is_constant; copy.value = node.value
+    copy.feature = node.feature; copy.operator = node.operator
+    node.degree >= 1 && (copy.left = copy_tree(spare, node.left))
+    node.degree == 2 && (copy.right = copy_tree(spare, node.right))
+    return copy
+end
+
+"""Hand the nodes of `tree`, which nothing references any more, to `spare`."""
+function recycle_tree!(spare::SpareNodes{T}, tree::Node{T}) where {T}
+    length(spare) >= MAX_SPARE_NODES && return spare
+    tree.degree >= 1 && recycle_tree!(spare, tree.left)
+    tree.degree == 2 && recycle_tree!(spare, tree.right)
+    push!(spare, tree)
+    return spare
+end
+
 """Number of nodes: the complexity of an equation (every operator, variable and constant counts 1)."""
 function node_count(node::Node)::Int
     node.degree == 0 && return 1
@@ -105,18 +138,24 @@ function count_nodes(predicate::F, node::Node)::Int where {F}
     return count
 end
 
-"""The `k`-th node in pre-order for which `predicate` holds, with the count still to skip."""
-function find_nth_node(predicate::F, node::Node{T}, k::Int)::Tuple{Union{Nothing,Node{T}},Int} where {F,T}
+"""
+The `k`-th node in pre-order for which `predicate` holds, as `(node, 0)`; when the subtree has
+fewer, `(tree, k - matches)`. (A concrete return type: a `Union` in the tuple would allocate.)
+"""
+function find_nth_node(predicate::F, node::Node{T}, k::Int)::Tuple{Node{T},Int} where {F,T}
     if predicate(node)
         k == 1 && return node, 0
         k -= 1
     end
-    for child in (node.degree >= 1 ? node.left : nothing, node.degree == 2 ? node.right : nothing)
-        child === nothing && continue
-        found, k = find_nth_node(predicate, child, k)
-        found === nothing || return found, 0
+    if node.degree >= 1
+        found, k = find_nth_node(predicate, node.left, k)
+        k == 0 && return found, 0
     end
-    return nothing, k
+    if node.degree == 2
+        found, k = find_nth_node(predicate, node.right, k)
+        k == 0 && return found, 0
+    end
+    return node, k
 end
 
 count_constants(node::Node) = count_nodes(is_constant_leaf, node)

@@ -8,18 +8,20 @@
 """
     Workspace(data, batch_rows=0)
 
-Reusable column buffers for evaluating trees over `data` (or its chunks), and the mini-batch
-of `batch_rows` rows when batching. One workspace is used by one task at a time.
+Reusable column buffers for evaluating trees over `data` (or its chunks), the mini-batch of
+`batch_rows` rows when batching, and the spare nodes that the evolution running on this thread
+recycles. One workspace is used by one task at a time.
 """
 mutable struct Workspace{T<:AbstractFloat}
     buffers::Vector{Vector{T}}
     n_rows::Int
     batch::Dataset{T}
+    spare_nodes::SpareNodes{T}
 end
 
 function Workspace(data::Dataset{T}, batch_rows::Int=0) where {T}
     rows = isempty(data.chunks) ? data.n_rows : CHUNK_ROWS
-    return Workspace{T}(Vector{T}[], max(rows, batch_rows), batch_dataset(data, batch_rows))
+    return Workspace{T}(Vector{T}[], max(rows, batch_rows), batch_dataset(data, batch_rows), Node{T}[])
 end
 
 @inline function buffer!(workspace::Workspace{T}, slot::Int) where {T}

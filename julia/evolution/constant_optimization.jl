@@ -39,8 +39,7 @@ function optimize_constants!(member, data::Dataset{T}, workspace::Workspace{T}, 
     return evaluations[]
 end
 
-function finite_difference_gradient(f::F, x::Vector{Float64}, fx::Float64) where {F}
-    gradient = similar(x)
+function finite_difference_gradient!(gradient::Vector{Float64}, f::F, x::Vector{Float64}, fx::Float64) where {F}
     for i in eachindex(x)
         step = 1e-7 * max(1.0, abs(x[i]))
         saved = x[i]
@@ -51,45 +50,76 @@ function finite_difference_gradient(f::F, x::Vector{Float64}, fx::Float64) where
     return gradient
 end
 
-"""Minimise `f` from `x` by BFGS for at most `iterations` steps; returns (x, f(x))."""
-function bfgs(f::F, x::Vector{Float64}, iterations::Int) where {F}
-    n = length(x)
+dot_product(a::Vector{Float64}, b::Vector{Float64}) = foldl((total, i) -> total + a[i] * b[i], eachindex(a); init=0.0)
+
+# direction = -H * gradient
+function descent_direction!(direction::Vector{Float64}, H::Matrix{Float64}, gradient::Vector{Float64})
+    for i in eachindex(direction)
+        direction[i] = -foldl((total, j) -> total + H[i, j] * gradient[j], eachindex(gradient); init=0.0)
+    end
+    return direction
+end
+
+function reset_to_identity!(H::Matrix{Float64})
+    for j in axes(H, 2), i in axes(H, 1)
+        H[i, j] = i == j ? 1.0 : 0.0
+    end
+    return H
+end
+
+# The BFGS update of the inverse Hessian H for step s and gradient change y (s'y > 0):
+# H += ((s'y + y'Hy) / (s'y)^2) s s' - (Hy s' + s (Hy)') / s'y, with H symmetric.
+function update_inverse_hessian!(H::Matrix{Float64}, s::Vector{Float64}, y::Vector{Float64}, Hy::Vector{Float64})
+    for i in eachindex(Hy)
+        Hy[i] = foldl((total, j) -> total + H[i, j] * y[j], eachindex(y); init=0.0)
+    end
+    sy = dot_product(s, y)
+    scale = (sy + dot_product(y, Hy)) / sy^2
+    for j in eachindex(s), i in eachindex(s)
+        H[i, j] += scale * s[i] * s[j] - (Hy[i] * s[j] + s[i] * Hy[j]) / sy
+    end
+    return H
+end
+
+"""Minimise `f` from `x` by BFGS for at most `iterations` steps; returns (x, f(x)). The work
+vectors are allocated once per call: this runs thousands of times per iteration."""
+function bfgs(f::F, start::Vector{Float64}, iterations::Int) where {F}
+    n = length(start)
+    x = copy(start)
     fx = f(x)
     isfinite(fx) || return x, fx
-    inverse_hessian = Matrix{Float64}(I_matrix(n))
-    gradient = finite_difference_gradient(f, x, fx)
+    H = reset_to_identity!(Matrix{Float64}(undef, n, n))
+    gradient = finite_difference_gradient!(zeros(n), f, x, fx)
+    direction, x_new, gradient_new, s, y, Hy = (zeros(n) for _ in 1:6)
     for _ in 1:iterations
         all(isfinite, gradient) || break
-        direction = -(inverse_hessian * gradient)
-        slope = sum(direction .* gradient)
+        descent_direction!(direction, H, gradient)
+        slope = dot_product(direction, gradient)
         if slope >= 0  # not a descent direction: fall back to steepest descent
-            inverse_hessian = Matrix{Float64}(I_matrix(n))
-            direction = -gradient
-            slope = -sum(gradient .^ 2)
+            reset_to_identity!(H)
+            direction .= .-gradient
+            slope = -dot_product(gradient, gradient)
         end
         slope == 0 && break
-        step, x_new, f_new = 1.0, x, fx
+        step, f_new = 1.0, fx
         for _ in 1:20  # backtracking (Armijo)
-            x_new = x .+ step .* direction
+            x_new .= x .+ step .* direction
             f_new = f(x_new)
             f_new <= fx + 1e-4 * step * slope && break
             step *= 0.5
         end
         f_new < fx || break
-        gradient_new = finite_difference_gradient(f, x_new, f_new)
-        s, y = x_new .- x, gradient_new .- gradient
-        sy = sum(s .* y)
-        if sy > 1e-12
-            Hy = inverse_hessian * y
-            inverse_hessian .+= ((sy + sum(y .* Hy)) / sy^2) .* (s * s') .- (Hy * s' .+ s * Hy') ./ sy
-        end
-        x, fx, gradient = x_new, f_new, gradient_new
+        finite_difference_gradient!(gradient_new, f, x_new, f_new)
+        s .= x_new .- x
+        y .= gradient_new .- gradient
+        dot_product(s, y) > 1e-12 && update_inverse_hessian!(H, s, y, Hy)
+        x .= x_new
+        gradient .= gradient_new
+        fx = f_new
     end
     f(x)  # leave the tree holding x's values
     return x, fx
 end
-
-I_matrix(n::Int) = [i == j ? 1.0 : 0.0 for i in 1:n, j in 1:n]
 
 """Minimise `f` from `x` by Nelder-Mead with about `iterations * (n + 1)` steps."""
 function nelder_mead(f::F, x::Vector{Float64}, iterations::Int) where {F}

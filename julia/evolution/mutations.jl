@@ -40,7 +40,7 @@ end
 """Insert a random operator above a random node."""
 function insert_node!(rng::AbstractRNG, tree::Node, n_features::Int, options::Options)
     node = random_node(rng, tree)
-    moved = copy_tree(node)
+    moved = shallow_copy(node)   # the node's contents move down; `node` becomes the new operator
     set_node!(node, random_operator_over(rng, moved, options.operators, n_features))
     return tree
 end
@@ -57,8 +57,8 @@ end
 """Swap a random subtree of `a` with a random subtree of `b` (both are modified)."""
 function crossover_trees!(rng::AbstractRNG, a::Node{T}, b::Node{T}) where {T}
     node_a, node_b = random_node(rng, a), random_node(rng, b)
-    saved = copy_tree(node_a)
-    set_node!(node_a, node_b === node_a ? saved : copy_tree(node_b))
+    saved = shallow_copy(node_a)   # the subtrees change places; only the two nodes' contents move
+    set_node!(node_a, node_b)
     set_node!(node_b, saved)
     return a, b
 end

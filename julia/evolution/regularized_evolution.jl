@@ -95,15 +95,15 @@ gives a non-finite loss, or is refused by annealing / the frequency rule.
 """
 function mutated_offspring(population::Population{T}, parent::PopMember{T}, temperature::Float64,
                            context::EvolutionContext, workspace::Workspace{T}, data::Dataset{T}) where {T}
-    rng, options = population.rng, context.options
+    rng, options, spare = population.rng, context.options, workspace.spare_nodes
     cost = evaluation_cost(data, context)
     weights = mutation_weights_for(parent, context)
     choice = sample_weighted(rng, weights)
     kind = choice == 0 ? :do_nothing : MUTATION_KINDS[choice]
     birth = next_birth!(population)
-    kind === :do_nothing && return unchanged_copy(parent, birth), 0.0
+    kind === :do_nothing && return unchanged_copy(parent, birth, spare), 0.0
     if kind === :simplify || kind === :optimize
-        offspring = unchanged_copy(parent, birth)
+        offspring = unchanged_copy(parent, birth, spare)
     end
     if kind === :simplify
         offspring.tree = simplify_tree(offspring.tree, options.operators)
@@ -116,15 +116,21 @@ function mutated_offspring(population::Population{T}, parent::PopMember{T}, temp
     end
     tree = nothing
     for _ in 1:10
-        candidate = apply_mutation!(rng, kind, copy_tree(parent.tree), temperature, context)
+        draft = copy_tree(spare, parent.tree)
+        candidate = apply_mutation!(rng, kind, draft, temperature, context)
+        kind === :randomize && recycle_tree!(spare, draft)  # a new tree replaced the draft
         if satisfies_limits(candidate, context)
             tree = candidate
             break
         end
+        recycle_tree!(spare, candidate)
     end
-    tree === nothing && return unchanged_copy(parent, birth), 0.0
+    tree === nothing && return unchanged_copy(parent, birth, spare), 0.0
     loss = evaluate_loss!(workspace, tree, data, options.operators)
-    isfinite(loss) || return unchanged_copy(parent, birth), cost
+    if !isfinite(loss)
+        recycle_tree!(spare, tree)
+        return unchanged_copy(parent, birth, spare), cost
+    end
     candidate = PopMember(tree, loss, birth, options, context.normalization)
     accept_probability = 1.0
     if options.annealing
@@ -136,39 +142,46 @@ function mutated_offspring(population::Population{T}, parent::PopMember{T}, temp
         new_frequency = frequency_of(context.frequencies, candidate.complexity)
         accept_probability *= old_frequency / new_frequency
     end
-    accept_probability < rand(rng) && return unchanged_copy(parent, birth), cost
+    if accept_probability < rand(rng)
+        recycle_tree!(spare, tree)
+        return unchanged_copy(parent, birth, spare), cost
+    end
     return candidate, cost
 end
 
 # A refused mutation still yields an offspring (a copy of the parent, newly born): it replaces
 # the oldest member all the same. Copied only when needed, as most mutations are accepted.
-function unchanged_copy(parent::PopMember, birth::Int)
-    offspring = copy_member(parent)
-    offspring.birth = birth
-    return offspring
+function unchanged_copy(parent::PopMember{T}, birth::Int, spare::SpareNodes{T}) where {T}
+    return PopMember{T}(copy_tree(spare, parent.tree), parent.loss, parent.cost, parent.complexity, birth)
 end
 
 """Two offspring by crossover of two tournament winners (copies of the parents when too big)."""
 function crossover_offspring(population::Population{T}, mother::PopMember{T}, father::PopMember{T},
                              context::EvolutionContext, workspace::Workspace{T}, data::Dataset{T}) where {T}
-    rng, options = population.rng, context.options
+    rng, options, spare = population.rng, context.options, workspace.spare_nodes
     for _ in 1:10
-        a, b = crossover_trees!(rng, copy_tree(mother.tree), copy_tree(father.tree))
-        satisfies_limits(a, context) && satisfies_limits(b, context) || continue
+        a, b = crossover_trees!(rng, copy_tree(spare, mother.tree), copy_tree(spare, father.tree))
+        if !(satisfies_limits(a, context) && satisfies_limits(b, context))
+            recycle_tree!(spare, a); recycle_tree!(spare, b)
+            continue
+        end
         loss_a = evaluate_loss!(workspace, a, data, options.operators)
         loss_b = evaluate_loss!(workspace, b, data, options.operators)
         children = (PopMember(a, loss_a, next_birth!(population), options, context.normalization),
                     PopMember(b, loss_b, next_birth!(population), options, context.normalization))
         return children, 2 * evaluation_cost(data, context)
     end
-    fallback = (copy_member(mother), copy_member(father))
-    fallback[1].birth = next_birth!(population); fallback[2].birth = next_birth!(population)
+    fallback = (unchanged_copy(mother, next_birth!(population), spare),
+                unchanged_copy(father, next_birth!(population), spare))
     return fallback, 0.0
 end
 
+"""The offspring replaces the oldest member, whose nodes are recycled (nothing else holds them)."""
 function replace_oldest!(population::Population, offspring::PopMember, report_counts::Vector{Float64},
-                         best_seen::HallOfFame)
-    population.members[oldest_index(population)] = offspring
+                         best_seen::HallOfFame, spare::SpareNodes)
+    oldest = oldest_index(population)
+    recycle_tree!(spare, population.members[oldest].tree)
+    population.members[oldest] = offspring
     c = offspring.complexity
     1 <= c <= length(report_counts) && (report_counts[c] += 1)
     offer!(best_seen, offspring)
@@ -203,13 +216,13 @@ function evolve_population!(population::Population{T}, context::EvolutionContext
                 children, spent = crossover_offspring(population, mother, father, context, workspace, data)
                 evaluations += spent
                 for child in children
-                    replace_oldest!(population, child, counts, best_seen)
+                    replace_oldest!(population, child, counts, best_seen, workspace.spare_nodes)
                 end
             else
                 parent = tournament_winner(population, context.frequencies, options)
                 child, spent = mutated_offspring(population, parent, temperature, context, workspace, data)
                 evaluations += spent
-                replace_oldest!(population, child, counts, best_seen)
+                replace_oldest!(population, child, counts, best_seen, workspace.spare_nodes)
             end
         end
     end

@@ -17,7 +17,7 @@ mutable struct SearchState{T<:AbstractFloat}
     seconds::Float64
     gc_seconds::Float64      # garbage-collection time of the process during the search
     stop_reason::Symbol
-    rng::MersenneTwister     # for the work done at the iteration barrier
+    refinement_rngs::Vector{MersenneTwister}  # one per complexity: fitting hall-of-fame challengers
 end
 
 evaluations_per_second(state::SearchState) = state.seconds > 0 ? state.evaluations / state.seconds : 0.0
@@ -101,10 +101,11 @@ function initial_state(setup::SearchSetup{T}) where {T}
                                       options, workspace, setup.normalization) for i in 1:options.populations]
     put!(setup.workspaces, workspace)
     hall_of_fame = HallOfFame{T}(options.maxsize, LOSS_FLOOR_RELATIVE_TO_VARIANCE * setup.normalization)
+    refinement_rngs = [MersenneTwister(population_seed(options.random_state, -1 - c)) for c in 1:options.maxsize]
     state = SearchState{T}(populations, hall_of_fame, ComplexityFrequencies(options.maxsize),
                            options.populations * options.population_size * evaluation_share(setup), 0, 0.0, 0.0,
-                           :none, MersenneTwister(population_seed(options.random_state, 0)))
-    offer_candidates!(state, setup, [member for population in populations for member in population.members])
+                           :none, refinement_rngs)
+    improve_hall_of_fame!(state, setup, [member for population in populations for member in population.members])
     return state
 end
 
@@ -112,49 +113,104 @@ end
 evaluation_share(setup::SearchSetup) = setup.options.batching && setup.options.batch_size < setup.data.n_rows ?
     setup.options.batch_size / setup.data.n_rows : 1.0
 
-"""
-    offer_candidates!(state, setup, candidates) -> complexities improved
+"""Whether the losses found during evolution are mini-batch estimates rather than exact."""
+losses_are_estimates(setup::SearchSetup) = evaluation_share(setup) < 1.0
 
-Offer equations to the hall of fame. Their losses are full-data losses unless batching; then
-only the best candidate of each complexity is considered, and scored on the full data only if it
-beats the incumbent on the fixed subsample: full-data evaluations become rare, so an iteration
-on a million rows costs about what one on ten thousand does.
+# --- the hall of fame at the iteration barrier --------------------------------------------------
+
 """
-function offer_candidates!(state::SearchState{T}, setup::SearchSetup{T}, candidates::Vector{PopMember{T}}) where {T}
-    improved = Int[]
-    if evaluation_share(setup) == 1.0
-        for candidate in candidates
-            offer!(state.hall_of_fame, candidate) && push!(improved, candidate.complexity)
-        end
-        return unique!(improved)
-    end
-    best = HallOfFame{T}(setup.options.maxsize)
+One challenger for the hall-of-fame entry of its complexity: the iteration's best equation of
+that complexity (a copy, refined in place), the incumbent if any, and the complexity's own
+random stream (so the outcome does not depend on which thread refines it).
+"""
+struct Challenge{T<:AbstractFloat}
+    challenger::PopMember{T}
+    incumbent::Union{Nothing,PopMember{T}}
+    rng::MersenneTwister
+end
+
+"""
+    improve_hall_of_fame!(state, setup, candidates) -> complexities improved
+
+The best candidate of each complexity challenges the hall of fame. Without batching its loss
+is exact, so only a challenger with a lower loss goes on; it gets its constants fitted on the
+data and enters if still better. With batching its loss is a mini-batch estimate: it must first
+beat the incumbent on the fixed subsample (`fitting_data`), gets its constants fitted there, and
+only then is scored on the full data. Full-data evaluations become rare, so an iteration on a
+million rows costs about what one on ten thousand does. Challengers are refined in parallel.
+"""
+function improve_hall_of_fame!(state::SearchState{T}, setup::SearchSetup{T}, candidates::Vector{PopMember{T}}) where {T}
+    best = HallOfFame{T}(setup.options.maxsize)   # offer! copies: challengers can be changed in place
     foreach(candidate -> offer!(best, candidate), candidates)
-    operators, hall_of_fame = setup.options.operators, state.hall_of_fame
-    subsample_share = setup.fitting_data.n_rows / setup.data.n_rows
+    hall_of_fame, estimated = state.hall_of_fame, losses_are_estimates(setup)
+    challenges = Challenge{T}[]
+    for c in eachindex(best.exists)
+        best.exists[c] || continue
+        incumbent = hall_of_fame.exists[c] ? hall_of_fame.members[c] : nothing
+        !estimated && incumbent !== nothing && best.members[c].loss >= incumbent.loss && continue
+        push!(challenges, Challenge{T}(best.members[c], incumbent, state.refinement_rngs[c]))
+    end
+    outcomes = map_on_workspaces(refine_challenger, challenges, setup)
+    improved = Int[]
+    for (challenge, (qualified, evaluations)) in zip(challenges, outcomes)
+        state.evaluations += evaluations
+        qualified && offer!(hall_of_fame, challenge.challenger) && push!(improved, challenge.challenger.complexity)
+    end
+    return improved
+end
+
+"""
+    refine_challenger(challenge, setup, workspace) -> (qualified, evaluations)
+
+Fit the challenger's constants and give it its full-data loss; `qualified` is false when it
+already lost the duel on the subsample (batching). Evaluations are counted in full-data units.
+"""
+function refine_challenger(challenge::Challenge{T}, setup::SearchSetup{T}, workspace::Workspace{T}) where {T}
+    options, operators = setup.options, setup.options.operators
+    member, fitting_data = challenge.challenger, setup.fitting_data
+    share = fitting_data.n_rows / setup.data.n_rows
+    evaluations = 0.0
+    if losses_are_estimates(setup)
+        set_loss!(member, evaluate_loss!(workspace, member.tree, fitting_data, operators), options, setup.normalization)
+        evaluations += share
+        if challenge.incumbent !== nothing   # a cheap duel with the incumbent on the subsample first
+            incumbent_loss = challenge.incumbent.loss
+            if fitting_data !== setup.data
+                incumbent_loss = evaluate_loss!(workspace, challenge.incumbent.tree, fitting_data, operators)
+                evaluations += share
+            end
+            member.loss < incumbent_loss || return false, evaluations
+        end
+    end
+    if options.should_optimize_constants && time() < setup.deadline
+        evaluations += share * optimize_constants!(member, fitting_data, workspace, options, challenge.rng,
+                                                   setup.normalization)
+    end
+    if fitting_data !== setup.data
+        set_loss!(member, evaluate_loss!(workspace, member.tree, setup.data, operators), options, setup.normalization)
+        evaluations += 1
+    end
+    return true, evaluations
+end
+
+"""
+    map_on_workspaces(work, items, setup) -> results in item order
+
+`work(item, setup, workspace)` for every item, one task each, spread over the threads; each
+task borrows a workspace from the pool for its duration.
+"""
+function map_on_workspaces(work::F, items::Vector, setup::SearchSetup) where {F}
+    tasks = [Threads.@spawn with_pooled_workspace(work, item, setup) for item in items]
+    return [fetch(task) for task in tasks]
+end
+
+function with_pooled_workspace(work::F, item, setup::SearchSetup) where {F}
     workspace = take!(setup.workspaces)
     try
-        for c in eachindex(best.exists)
-            best.exists[c] || continue
-            member = best.members[c]
-            challenger = evaluate_loss!(workspace, member.tree, setup.fitting_data, operators)
-            state.evaluations += subsample_share
-            if setup.fitting_data !== setup.data
-                if hall_of_fame.exists[c]  # a cheap duel with the incumbent on the fixed subsample first
-                    incumbent = evaluate_loss!(workspace, hall_of_fame.members[c].tree, setup.fitting_data, operators)
-                    state.evaluations += subsample_share
-                    challenger < incumbent || continue
-                end
-                challenger = evaluate_loss!(workspace, member.tree, setup.data, operators)
-                state.evaluations += 1
-            end
-            set_loss!(member, challenger, setup.options, setup.normalization)
-            offer!(hall_of_fame, member) && push!(improved, c)
-        end
+        return work(item, setup, workspace)
     finally
         put!(setup.workspaces, workspace)
     end
-    return improved
 end
 
 """
@@ -175,7 +231,7 @@ function equation_search(data::Dataset{T}, options::Options; on_iteration=state 
         evolve_until_stopped!(state, setup, on_iteration)
     catch error
         # Ctrl-C outside the population phase (e.g. while merging): keep what was merged.
-        error isa InterruptException || rethrow()
+        is_interrupt(error) || rethrow()
         state.stop_reason = :interrupted
         on_iteration(state)
     end
@@ -191,8 +247,7 @@ function evolve_until_stopped!(state::SearchState, setup::SearchSetup, on_iterat
                                    current_maxsize(options, state.iterations + 1), setup.deadline,
                                    setup.stop_requested)
         reports = run_populations(state.populations, context, setup.workspaces)
-        improved = merge_reports!(state, setup, reports)
-        optimize_hall_of_fame_entries!(state, setup, improved)
+        merge_reports!(state, setup, reports)
         state.iterations += 1
         migrate_all!(state, options)
         state.seconds = time() - setup.start
@@ -253,38 +308,7 @@ function merge_reports!(state::SearchState{T}, setup::SearchSetup{T}, reports::V
             report.best_seen.exists[c] && push!(candidates, report.best_seen.members[c])
         end
     end
-    return offer_candidates!(state, setup, candidates)
-end
-
-"""
-Fit the constants of new hall-of-fame entries (found on stale or mini-batch losses): on the full
-data, or with batching on a fixed subsample, keeping the new constants only if the full-data
-loss improves.
-"""
-function optimize_hall_of_fame_entries!(state::SearchState, setup::SearchSetup, complexities::Vector{Int})
-    setup.options.should_optimize_constants || return state
-    time() < setup.deadline || return state   # the budget is spent: report what we have
-    options, share = setup.options, setup.fitting_data.n_rows / setup.data.n_rows
-    workspace = take!(setup.workspaces)
-    try
-        for c in complexities
-            entry = state.hall_of_fame.members[c]
-            setup.fitting_data === setup.data || (entry = copy_member(entry))
-            entry.loss = evaluate_loss!(workspace, entry.tree, setup.fitting_data, options.operators)
-            state.evaluations += share * (1 + optimize_constants!(entry, setup.fitting_data, workspace, options,
-                                                                  state.rng, setup.normalization))
-            setup.fitting_data === setup.data && continue
-            full_loss = evaluate_loss!(workspace, entry.tree, setup.data, options.operators)
-            state.evaluations += 1
-            if full_loss < state.hall_of_fame.members[c].loss
-                set_loss!(entry, full_loss, options, setup.normalization)
-                state.hall_of_fame.members[c] = entry
-            end
-        end
-    finally
-        put!(setup.workspaces, workspace)
-    end
-    return state
+    return improve_hall_of_fame!(state, setup, candidates)
 end
 
 function migrate_all!(state::SearchState, options::Options)

@@ -50,3 +50,18 @@ end
     @test front[end].loss < 1e-10
     @test state.evaluations < 15 * 6 * 30 * 100   # batch evaluations count as a fraction of one
 end
+
+@testset "recycled nodes: no node belongs to two equations" begin
+    # Replaced members' nodes are reused for new trees; any sharing would corrupt equations.
+    X = randn(MersenneTwister(8), 100, 2)
+    data = P.Dataset(X, X[:, 1] .* cos.(X[:, 2]))
+    state = P.equation_search(data, P.Options(; small_search(niterations=5, unary_operators=["cos"])...))
+    trees = [member.tree for population in state.populations for member in population.members]
+    append!(trees, [member.tree for member in state.hall_of_fame.members[state.hall_of_fame.exists]])
+    seen, shared = Base.IdSet{Any}(), 0
+    for tree in trees
+        P.foreach_node(node -> node in seen ? (shared += 1) : push!(seen, node), tree)
+    end
+    @test shared == 0
+    @test length(seen) == sum(P.node_count, trees)
+end
