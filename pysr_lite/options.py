@@ -305,6 +305,7 @@ OPTIONS: tuple[OptionSpec, ...] = (
     OptionSpec("weight_mutate_constant", 0.0346, real(0), "relative weight of perturbing a constant"),
     OptionSpec("weight_mutate_operator", 0.293, real(0), "relative weight of replacing an operator"),
     OptionSpec("weight_swap_operands", 0.198, real(0), "relative weight of swapping the operands of a binary operator"),
+    OptionSpec("weight_rotate_tree", 4.26, real(0), "relative weight of a tree rotation ((a*b)+c -> a*(b+c)): regroups without changing operators"),
     OptionSpec("weight_randomize", 0.000502, real(0), "relative weight of replacing the equation by a random one"),
     OptionSpec("weight_simplify", 0.00209, real(0), "relative weight of simplifying the equation"),
     OptionSpec("weight_optimize", 0.0, real(0), "relative weight of optimizing the constants as a mutation"),

@@ -1,7 +1,8 @@
 # Relative frequencies of the mutations, PySR's names and defaults.
 
-const MUTATION_KINDS = (:mutate_constant, :mutate_operator, :swap_operands, :add_node,
+const MUTATION_KINDS = (:mutate_constant, :mutate_operator, :swap_operands, :rotate_tree, :add_node,
                         :insert_node, :delete_node, :simplify, :randomize, :do_nothing, :optimize)
+const N_MUTATION_KINDS = length(MUTATION_KINDS)
 
 """
     MutationWeights(values)
@@ -9,5 +10,5 @@ const MUTATION_KINDS = (:mutate_constant, :mutate_operator, :swap_operands, :add
 One weight per entry of `MUTATION_KINDS` (same order). Weights need not sum to one.
 """
 struct MutationWeights
-    values::NTuple{10,Float64}
+    values::NTuple{N_MUTATION_KINDS,Float64}
 end

@@ -34,6 +34,7 @@ const DEFAULT_OPTIONS = (
     weight_mutate_constant = 0.0346,
     weight_mutate_operator = 0.293,
     weight_swap_operands = 0.198,
+    weight_rotate_tree = 4.26,
     weight_add_node = 2.47,
     weight_insert_node = 0.0112,
     weight_delete_node = 0.870,

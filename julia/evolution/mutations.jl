@@ -29,6 +29,38 @@ function swap_operands!(rng::AbstractRNG, tree::Node, options::Options)
     return tree
 end
 
+"""An operator node with an operator among its children: where a rotation can pivot."""
+is_rotation_root(node::Node) = node.degree >= 1 && (node.left.degree >= 1 || (node.degree == 2 && node.right.degree >= 1))
+
+"""
+A tree rotation at a random node: one of its operator children (the pivot) moves up, and the
+node moves down into one of the pivot's argument slots, taking that argument in the pivot's
+place. `(a * b) + c` becomes `a * (b + c)` or `(a + c) * b`. Regroups an expression without
+changing its operators, which add/delete mutations can only do through worse intermediates.
+Done in place: the node and the pivot exchange contents, so no parent pointer is needed.
+"""
+function rotate_tree!(rng::AbstractRNG, tree::Node)
+    root = random_matching_node(is_rotation_root, rng, tree)
+    root === nothing && return tree
+    pivot_slot = root.degree == 2 && root.right.degree >= 1 && (root.left.degree == 0 || rand(rng) < 0.5) ? 2 : 1
+    pivot = pivot_slot == 1 ? root.left : root.right
+    grandchild_slot = pivot.degree == 2 && rand(rng) < 0.5 ? 2 : 1
+    grandchild = grandchild_slot == 1 ? pivot.left : pivot.right
+    root_degree, root_operator, root_left = root.degree, root.operator, root.left
+    pivot_degree, pivot_operator, pivot_left = pivot.degree, pivot.operator, pivot.left
+    root_right = root.degree == 2 ? root.right : root.left      # (unused when unary)
+    pivot_right = pivot.degree == 2 ? pivot.right : pivot.left
+    # The pivot's node now holds the root's operator, with the grandchild in the pivot's slot...
+    pivot.degree, pivot.operator = root_degree, root_operator
+    pivot.left = pivot_slot == 1 ? grandchild : root_left
+    root_degree == 2 && (pivot.right = pivot_slot == 2 ? grandchild : root_right)
+    # ...and the root's node holds the pivot's operator, with that subtree in the grandchild's slot.
+    root.degree, root.operator = pivot_degree, pivot_operator
+    root.left = grandchild_slot == 1 ? pivot : pivot_left
+    pivot_degree == 2 && (root.right = grandchild_slot == 2 ? pivot : pivot_right)
+    return tree
+end
+
 """Grow the tree: half the time at a leaf (append), half the time above the root (prepend)."""
 function add_node!(rng::AbstractRNG, tree::Node, n_features::Int, options::Options)
     if rand(rng) < 0.5

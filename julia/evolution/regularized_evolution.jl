@@ -42,13 +42,14 @@ function satisfies_limits(tree::Node, context::EvolutionContext)
 end
 
 # Mutation weights for one parent: a mutation that cannot apply to it gets weight 0.
-function mutation_weights_for(member::PopMember, context::EvolutionContext)::NTuple{10,Float64}
+function mutation_weights_for(member::PopMember, context::EvolutionContext)::NTuple{N_MUTATION_KINDS,Float64}
     weights = context.options.mutation_weights.values
     tree = member.tree
     has_constants = count_constants(tree) > 0
     is_leaf = tree.degree == 0
     at_size_limit = member.complexity >= context.current_maxsize
     has_binary = count_nodes(node -> node.degree == 2, tree) > 0
+    can_rotate = count_nodes(is_rotation_root, tree) > 0
     can_optimize = context.options.should_optimize_constants && has_constants
     return ntuple(length(MUTATION_KINDS)) do i
         kind = MUTATION_KINDS[i]
@@ -56,6 +57,7 @@ function mutation_weights_for(member::PopMember, context::EvolutionContext)::NTu
                    ((kind === :add_node || kind === :insert_node) && at_size_limit) ||
                    ((kind === :mutate_operator || kind === :delete_node || kind === :simplify) && is_leaf) ||
                    (kind === :swap_operands && !has_binary) ||
+                   (kind === :rotate_tree && !can_rotate) ||
                    (kind === :optimize && !can_optimize)
         excluded ? 0.0 : weights[i]
     end
@@ -78,6 +80,7 @@ function apply_mutation!(rng, kind::Symbol, tree::Node, temperature::Float64, co
     kind === :mutate_constant && return mutate_constant!(rng, tree, temperature, options)
     kind === :mutate_operator && return mutate_operator!(rng, tree, options)
     kind === :swap_operands && return swap_operands!(rng, tree, options)
+    kind === :rotate_tree && return rotate_tree!(rng, tree)
     kind === :add_node && return add_node!(rng, tree, n_features, options)
     kind === :insert_node && return insert_node!(rng, tree, n_features, options)
     kind === :delete_node && return delete_node!(rng, tree, options)

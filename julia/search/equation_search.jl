@@ -82,15 +82,16 @@ function SearchSetup(data::Dataset{T}, options::Options, stop_requested::Threads
                        compile_stop_condition(options.early_stop_condition), fitting_data)
 end
 
+# Reaching the goal is reported before running out of budget when both happen in one iteration.
 function stop_reason(state::SearchState, setup::SearchSetup)
     options = setup.options
-    state.iterations >= options.niterations && return :niterations
-    options.timeout_in_seconds > 0 && time() - setup.start >= options.timeout_in_seconds && return :timeout
-    options.max_evals > 0 && state.evaluations >= options.max_evals && return :max_evals
     best_loss(state.hall_of_fame) <= options.early_stop_loss && return :early_stop
     for member in pareto_front(state.hall_of_fame)
         Base.invokelatest(setup.stop_condition, member.loss, member.complexity) === true && return :early_stop
     end
+    state.iterations >= options.niterations && return :niterations
+    options.timeout_in_seconds > 0 && time() - setup.start >= options.timeout_in_seconds && return :timeout
+    options.max_evals > 0 && state.evaluations >= options.max_evals && return :max_evals
     return :none
 end
 

@@ -23,7 +23,7 @@ end
         (adaptive_parsimony_scaling=10.0,), (use_frequency=false,), (use_frequency_in_tournament=false,),
         (migration=false,), (hof_migration=false,), (fraction_replaced=0.5,), (fraction_replaced_hof=0.5,),
         (topn=2,), (crossover_probability=0.3,), (weight_mutate_constant=2.0,), (weight_mutate_operator=2.0,),
-        (weight_swap_operands=2.0,), (weight_add_node=0.5,), (weight_insert_node=1.0,), (weight_delete_node=2.0,),
+        (weight_swap_operands=2.0,), (weight_rotate_tree=0.5,), (weight_add_node=0.5,), (weight_insert_node=1.0,), (weight_delete_node=2.0,),
         (weight_simplify=1.0,), (weight_randomize=1.0,), (weight_do_nothing=2.0,), (weight_optimize=0.5,),
         (optimizer_algorithm="NelderMead",), (optimizer_nrestarts=0,), (optimize_probability=0.9,),
         (optimizer_iterations=2,), (perturbation_factor=1.0,), (should_simplify=false,),
