@@ -32,6 +32,7 @@ A model (the tool's single final model, as a sympy expression over the problem's
 from __future__ import annotations
 
 import argparse
+import ast
 import contextlib
 import datetime as _datetime
 import json
@@ -297,6 +298,7 @@ class RunSettings:
     seed: int
     runs_directory: str
     pysr_lite_warm: bool = False  # an untimed small search first, so the timed one finds the engine compiled
+    pysr_lite_options: dict = field(default_factory=dict)  # changes to pysr_lite's defaults (A/B runs)
 
 
 def early_stop_mse(y: np.ndarray) -> float:
@@ -360,6 +362,7 @@ def run_pysr_lite(problem: Problem, data: Dataset, settings: RunSettings) -> Too
             early_stop_condition=early_stop_mse(data.y_train),
             verbosity=0,
             output_directory=settings.runs_directory,
+            **settings.pysr_lite_options,
         )
         seconds = time.perf_counter() - start
     best = result.best()
@@ -1084,6 +1087,9 @@ def parse_arguments(argv: Sequence[str] | None = None) -> argparse.Namespace:
                              "first search() of a session")
     parser.add_argument("--from-json", default=None, metavar="JSON",
                         help="run nothing: rewrite the report (--output) from a JSON file written by --json")
+    parser.add_argument("--pysr-lite-option", action="append", default=[], metavar="NAME=VALUE",
+                        help="change one of pysr_lite's search options (repeatable), to compare settings: "
+                             "e.g. --pysr-lite-option weight_rotate_tree=0")
     parser.add_argument("--list", action="store_true", help="list the problems and exit")
     arguments = parser.parse_args(argv)
     tools = [tool.strip() for tool in arguments.tools.split(",") if tool.strip()]
@@ -1097,6 +1103,16 @@ def parse_arguments(argv: Sequence[str] | None = None) -> argparse.Namespace:
         arguments.problem_list = select_problems(arguments.problems)
     except ValueError as error:
         parser.error(str(error))
+    arguments.pysr_lite_options = {}
+    for assignment in arguments.pysr_lite_option:
+        name, separator, text = assignment.partition("=")
+        if not separator or not name.strip():
+            parser.error(f"--pysr-lite-option {assignment!r}: expected NAME=VALUE")
+        try:
+            value = ast.literal_eval(text)
+        except (ValueError, SyntaxError):
+            value = text  # a bare word: a string option
+        arguments.pysr_lite_options[name.strip()] = value
     return arguments
 
 
@@ -1118,7 +1134,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                        + [shlex.quote(a) for a in (sys.argv[1:] if argv is None else argv)])
     runs_directory = arguments.runs_dir or tempfile.mkdtemp(prefix="pysr_lite_recovery_")
     settings = RunSettings(seconds=arguments.seconds, threads=arguments.threads, seed=arguments.seed,
-                           runs_directory=runs_directory, pysr_lite_warm=arguments.pysr_lite_warm)
+                           runs_directory=runs_directory, pysr_lite_warm=arguments.pysr_lite_warm,
+                           pysr_lite_options=arguments.pysr_lite_options)
     started = _datetime.datetime.now()
     machine, versions, fingerprint = machine_description(), tool_versions(), source_fingerprint()
     print(f"recovery: {len(problems)} problems x {len(arguments.tools)} tools, {settings.seconds:g} s each, "

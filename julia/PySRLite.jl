@@ -22,6 +22,7 @@ include("evolution/hall_of_fame.jl")
 include("evolution/mutations.jl")
 include("evolution/simplification.jl")
 include("evolution/constant_optimization.jl")
+include("evolution/constant_snapping.jl")
 include("evolution/regularized_evolution.jl")
 include("evolution/migration.jl")
 

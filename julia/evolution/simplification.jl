@@ -1,5 +1,5 @@
 # Algebraic simplification, so the hall of fame holds no bloated twins of an equation:
-# constant folding, neutral elements (x + 0, x * 1, x / 1, x - 0), x - x, x / x, a canonical
+# constant folding, neutral elements (x + 0, x * 1, x / 1, x - 0), 0 * x, 0 / x, x - x, x / x, a canonical
 # order of commutative arguments (constants first) and merging of nested constants
 # (c1 + (c2 + x) -> (c1 + c2) + x, likewise for *). Every rule preserves the values wherever
 # the original is finite.
@@ -63,12 +63,14 @@ function simplify_node(node::Node{T}, operators::OperatorSet, special::SpecialOp
         return merge_nested_constants(node, operators, special.plus)
     elseif op == special.times
         is_constant_value(left, 1) && return right
+        is_constant_value(left, 0) && return constant_node(T, 0)   # 0 * x = 0 wherever x is finite
         return merge_nested_constants(node, operators, special.times)
     elseif op == special.minus
         is_constant_value(right, 0) && return left
         trees_equal(left, right) && return constant_node(T, 0)
     elseif op == special.divide
         is_constant_value(right, 1) && return left
+        is_constant_value(left, 0) && return constant_node(T, 0)   # 0 / x = 0 wherever finite
         trees_equal(left, right) && !is_constant_leaf(left) && return constant_node(T, 1)
     end
     return node

@@ -163,8 +163,9 @@ end
 """
     refine_challenger(challenge, setup, workspace) -> (qualified, evaluations)
 
-Fit the challenger's constants and give it its full-data loss; `qualified` is false when it
-already lost the duel on the subsample (batching). Evaluations are counted in full-data units.
+Fit the challenger's constants, snap those that stand for integers (which may simplify it to a
+lower complexity), and give it its full-data loss; `qualified` is false when it already lost
+the duel on the subsample (batching). Evaluations are counted in full-data units.
 """
 function refine_challenger(challenge::Challenge{T}, setup::SearchSetup{T}, workspace::Workspace{T}) where {T}
     options, operators = setup.options, setup.options.operators
@@ -186,6 +187,10 @@ function refine_challenger(challenge::Challenge{T}, setup::SearchSetup{T}, works
     if options.should_optimize_constants && time() < setup.deadline
         evaluations += share * optimize_constants!(member, fitting_data, workspace, options, challenge.rng,
                                                    setup.normalization)
+    end
+    if options.should_simplify   # 1.0000000002 -> 1, then 1 * x -> x: may lower the complexity
+        evaluations += share * snap_constants!(member, fitting_data, workspace, options, setup.normalization,
+                                               LOSS_FLOOR_RELATIVE_TO_VARIANCE * setup.normalization)
     end
     if fitting_data !== setup.data
         set_loss!(member, evaluate_loss!(workspace, member.tree, setup.data, operators), options, setup.normalization)
