@@ -51,7 +51,7 @@ function mutation_weights_for(member::PopMember, context::EvolutionContext)::NTu
     has_binary = count_nodes(node -> node.degree == 2, tree) > 0
     can_rotate = count_nodes(is_rotation_root, tree) > 0
     can_optimize = context.options.should_optimize_constants && has_constants
-    return ntuple(length(MUTATION_KINDS)) do i
+    return ntuple(Val(N_MUTATION_KINDS)) do i   # Val: unrolled, so no allocation (plain ntuple unrolls only up to 10)
         kind = MUTATION_KINDS[i]
         excluded = (kind === :mutate_constant && !has_constants) ||
                    ((kind === :add_node || kind === :insert_node) && at_size_limit) ||

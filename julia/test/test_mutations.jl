@@ -20,3 +20,19 @@
     rotated = P.rotate_tree!(MersenneTwister(3), tree)
     @test Base.IdSet{Any}(P.collect_nodes(rotated)) == before
 end
+
+@testset "choosing a mutation allocates nothing" begin
+    # Runs once per offspring; `ntuple(f, n)` for n > 10 would allocate on every call.
+    options = P.Options(binary_operators=["+", "*"], unary_operators=["cos"])
+    X = randn(MersenneTwister(1), 50, 2)
+    data = P.Dataset(X, X[:, 1])
+    ops = options.operators
+    tree = binary(ops, "+", unary(ops, "cos", P.variable_node(Float64, 1)), P.constant_node(Float64, 2.0))
+    member = P.PopMember(tree, 1.0, 0, options, 1.0)
+    context = P.EvolutionContext(options, data, 1.0, P.ComplexityFrequencies(options.maxsize), options.maxsize, Inf,
+                                 Threads.Atomic{Bool}(false))
+    weights_of(m, c) = @allocated P.mutation_weights_for(m, c)
+    weights_of(member, context)
+    @test weights_of(member, context) == 0
+    @test length(P.mutation_weights_for(member, context)) == length(P.MUTATION_KINDS)
+end
