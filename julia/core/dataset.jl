@@ -4,7 +4,8 @@
     Dataset{T}
 
 Features as columns (`columns[j][i]` is row `i` of feature `j`), the target `y` and the
-weights (`has_weights == false` means all ones). `storage` keeps memory-mapped arrays alive
+weights. Without weights (`has_weights == false`, all ones) `weights` is empty: a column of ones
+would cost memory for nothing on big data; read weights through `row_weight`. `storage` keeps memory-mapped arrays alive
 while columns alias them. A large dataset is also cut into `chunks`: datasets over consecutive
 rows that alias its memory, so a full-data loss is computed chunk by chunk with small buffers
 that stay in cache. Mutable only so that a mini-batch can be refilled in place.
@@ -28,6 +29,9 @@ const CHUNK_ROWS = 4096
 # `sum(f, x; init)` needs Julia 1.6; an empty batch has weight 0.
 total_weight(weights::AbstractVector) = foldl((total, w) -> total + Float64(w), weights; init=0.0)
 
+"""Weight of row `i` (1 without weights)."""
+@inline row_weight(data::Dataset, i::Int) = data.has_weights ? Float64(@inbounds data.weights[i]) : 1.0
+
 # A vector aliasing `count` entries of `vector` from `first`; the parent must outlive it.
 row_view(vector::Vector{T}, first::Int, count::Int) where {T} = unsafe_wrap(Array, pointer(vector, first), count)
 
@@ -39,15 +43,17 @@ The one constructor of datasets: fills in the weight sum and the chunks.
 function assemble_dataset(columns::Vector{Vector{T}}, y::Vector{T}, weights::Vector{T}, has_weights::Bool,
                           variable_names::Vector{String}, storage::Vector{Any}=Any[]) where {T}
     n_rows = length(y)
-    data = Dataset{T}(columns, y, weights, has_weights, total_weight(weights), n_rows, length(columns),
+    has_weights || (weights = T[])
+    weight_sum = has_weights ? total_weight(weights) : Float64(n_rows)
+    data = Dataset{T}(columns, y, weights, has_weights, weight_sum, n_rows, length(columns),
                       variable_names, storage, Dataset{T}[])
     if n_rows > CHUNK_ROWS
         for first in 1:CHUNK_ROWS:n_rows
             count = min(CHUNK_ROWS, n_rows - first + 1)
+            chunk_weights = has_weights ? row_view(weights, first, count) : T[]
             chunk = Dataset{T}([row_view(c, first, count) for c in columns], row_view(y, first, count),
-                               row_view(weights, first, count), has_weights, 0.0, count, length(columns),
-                               variable_names, Any[], Dataset{T}[])
-            chunk.weight_sum = total_weight(chunk.weights)
+                               chunk_weights, has_weights, has_weights ? total_weight(chunk_weights) : Float64(count),
+                               count, length(columns), variable_names, Any[], Dataset{T}[])
             push!(data.chunks, chunk)
         end
     end
@@ -57,7 +63,8 @@ end
 """An empty dataset with room for `n_rows` rows: the mini-batch that `draw_batch!` refills."""
 function batch_dataset(data::Dataset{T}, n_rows::Int) where {T}
     columns = [Vector{T}(undef, n_rows) for _ in 1:data.n_features]
-    return assemble_dataset(columns, zeros(T, n_rows), ones(T, n_rows), data.has_weights, data.variable_names)
+    weights = data.has_weights ? ones(T, n_rows) : T[]
+    return assemble_dataset(columns, zeros(T, n_rows), weights, data.has_weights, data.variable_names)
 end
 
 """Refill `batch` with rows of `data` drawn uniformly at random (with replacement)."""
@@ -69,8 +76,10 @@ function draw_batch!(batch::Dataset{T}, data::Dataset{T}, rng::AbstractRNG) wher
             @inbounds batch.columns[j][i] = data.columns[j][row]
         end
         @inbounds batch.y[i] = data.y[row]
-        @inbounds batch.weights[i] = data.weights[row]
-        weight_sum += batch.weights[i]
+        if data.has_weights
+            @inbounds batch.weights[i] = data.weights[row]
+        end
+        weight_sum += row_weight(data, row)
     end
     batch.weight_sum = weight_sum
     return batch
@@ -93,8 +102,8 @@ function Dataset(X::AbstractMatrix, y::AbstractVector; weights=nothing, variable
     n_rows, n_features = size(X)
     length(y) == n_rows || throw(DimensionMismatch("X has $n_rows rows but y has $(length(y)) values"))
     columns = [Vector{T}(X[:, j]) for j in 1:n_features]
-    w = weights === nothing ? ones(T, n_rows) : Vector{T}(weights)
-    length(w) == n_rows || throw(DimensionMismatch("weights has $(length(w)) values for $n_rows rows"))
+    w = weights === nothing ? T[] : Vector{T}(weights)
+    weights === nothing || length(w) == n_rows || throw(DimensionMismatch("weights has $(length(w)) values for $n_rows rows"))
     names = variable_names === nothing ? default_variable_names(n_features) : String.(collect(variable_names))
     length(names) == n_features || throw(ArgumentError("$(length(names)) variable names for $n_features features"))
     data = assemble_dataset(columns, Vector{T}(y), w, weights !== nothing, names)
@@ -108,17 +117,19 @@ function validate_dataset(data::Dataset)
         all(isfinite, column) || throw(ArgumentError("feature $(data.variable_names[j]) has NaN or Inf values"))
     end
     all(isfinite, data.y) || throw(ArgumentError("y has NaN or Inf values"))
-    all(w -> isfinite(w) && w >= 0, data.weights) || throw(ArgumentError("weights must be finite and non-negative"))
-    sum(data.weights) > 0 || throw(ArgumentError("weights must not all be zero"))
+    if data.has_weights
+        all(w -> isfinite(w) && w >= 0, data.weights) || throw(ArgumentError("weights must be finite and non-negative"))
+        sum(data.weights) > 0 || throw(ArgumentError("weights must not all be zero"))
+    end
     return data
 end
 
 """Weighted mean of the target: the best constant model, whose loss normalises parsimony."""
 function weighted_mean(data::Dataset)
-    return sum(Float64(data.weights[i]) * data.y[i] for i in 1:data.n_rows) / data.weight_sum
+    return sum(row_weight(data, i) * data.y[i] for i in 1:data.n_rows) / data.weight_sum
 end
 
 function baseline_loss(data::Dataset)
     mean = weighted_mean(data)
-    return sum(Float64(data.weights[i]) * (data.y[i] - mean)^2 for i in 1:data.n_rows) / data.weight_sum
+    return sum(row_weight(data, i) * (data.y[i] - mean)^2 for i in 1:data.n_rows) / data.weight_sum
 end

@@ -66,7 +66,8 @@ const FITTING_ROWS = 10_000
 function subsample(data::Dataset{T}, n_rows::Int, rng::AbstractRNG) where {T}
     data.n_rows <= n_rows && return data
     rows = sort!(sample_without_replacement(rng, data.n_rows, n_rows))
-    return assemble_dataset([column[rows] for column in data.columns], data.y[rows], data.weights[rows],
+    weights = data.has_weights ? data.weights[rows] : data.weights
+    return assemble_dataset([column[rows] for column in data.columns], data.y[rows], weights,
                             data.has_weights, data.variable_names)
 end
 
