@@ -1,5 +1,6 @@
 # Algebraic simplification, so the hall of fame holds no bloated twins of an equation:
-# constant folding, neutral elements (x + 0, x * 1, x / 1, x - 0), 0 * x, 0 / x, x - x, x / x, a canonical
+# constant folding, neutral elements (x + 0, x * 1, x / 1, x - 0), 0 * x, 0 / x, x - x, x / x,
+# a - (a - b) and a + (b - a) (both b), a canonical
 # order of commutative arguments (constants first) and merging of nested constants
 # (c1 + (c2 + x) -> (c1 + c2) + x, likewise for *). Every rule preserves the values wherever
 # the original is finite.
@@ -60,6 +61,10 @@ function simplify_node(node::Node{T}, operators::OperatorSet, special::SpecialOp
     end
     if op == special.plus
         is_constant_value(left, 0) && return right
+        cancelled = cancel_in_sum(left, right, special)   # a + (b - a) -> b
+        cancelled === nothing || return cancelled
+        cancelled = cancel_in_sum(right, left, special)
+        cancelled === nothing || return cancelled
         return merge_nested_constants(node, operators, special.plus)
     elseif op == special.times
         is_constant_value(left, 1) && return right
@@ -68,12 +73,22 @@ function simplify_node(node::Node{T}, operators::OperatorSet, special::SpecialOp
     elseif op == special.minus
         is_constant_value(right, 0) && return left
         trees_equal(left, right) && return constant_node(T, 0)
+        # a - (a - b) -> b
+        is_binary(right, special.minus) && trees_equal(left, right.left) && return right.right
     elseif op == special.divide
         is_constant_value(right, 1) && return left
         is_constant_value(left, 0) && return constant_node(T, 0)   # 0 / x = 0 wherever finite
         trees_equal(left, right) && !is_constant_leaf(left) && return constant_node(T, 1)
     end
     return node
+end
+
+is_binary(node::Node, op::Int) = node.degree == 2 && node.operator == op
+
+# `a + (b - a)` is `b`: returns `b`, or `nothing` when `difference` is not `(b - a)`.
+function cancel_in_sum(a::Node, difference::Node, special::SpecialOperators)
+    is_binary(difference, special.minus) && trees_equal(a, difference.right) && return difference.left
+    return nothing
 end
 
 # (c1 op (c2 op x)) -> ((c1 op c2) op x) for an associative, commutative op whose arguments are

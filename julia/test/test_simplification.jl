@@ -12,4 +12,8 @@
     nested = binary(ops, "*", c(2.0), binary(ops, "*", c(3.0), x(1)))
     @test show_simplified(nested) == "(6.0 * x0)"                                         # merged constants
     @test show_simplified(binary(ops, "-", x(1), x(2))) == "(x0 - x1)"                    # nothing to do
+    x0_squared = () -> binary(ops, "*", x(1), x(1))
+    @test show_simplified(binary(ops, "-", x(1), binary(ops, "-", x(1), x0_squared()))) == "(x0 * x0)"  # a - (a - b)
+    @test show_simplified(binary(ops, "+", unary(ops, "cos", x(2)), binary(ops, "-", x(1), unary(ops, "cos", x(2))))) == "x0"
+    @test show_simplified(binary(ops, "+", binary(ops, "-", x(2), x(1)), x(1))) == "x1"                # (b - a) + a
 end
