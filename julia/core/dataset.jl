@@ -5,10 +5,11 @@
 
 Features as columns (`columns[j][i]` is row `i` of feature `j`), the target `y` and the
 weights. Without weights (`has_weights == false`, all ones) `weights` is empty: a column of ones
-would cost memory for nothing on big data; read weights through `row_weight`. `storage` keeps memory-mapped arrays alive
-while columns alias them. A large dataset is also cut into `chunks`: datasets over consecutive
-rows that alias its memory, so a full-data loss is computed chunk by chunk with small buffers
-that stay in cache. Mutable only so that a mini-batch can be refilled in place.
+would cost memory for nothing on big data; read weights through `row_weight`. `storage` keeps
+memory-mapped arrays alive while columns alias them. A large dataset is also cut into
+`chunks`: datasets over consecutive rows that alias its memory, so a full-data loss is computed
+chunk by chunk with small buffers that stay in cache. Mutable only so that a mini-batch can be
+refilled in place.
 """
 mutable struct Dataset{T<:AbstractFloat}
     columns::Vector{Vector{T}}
@@ -26,8 +27,9 @@ end
 """Rows per chunk: buffers of 4096 Float64 (32 KiB) stay in L1/L2 cache."""
 const CHUNK_ROWS = 4096
 
-# `sum(f, x; init)` needs Julia 1.6; an empty batch has weight 0.
-total_weight(weights::AbstractVector) = foldl((total, w) -> total + Float64(w), weights; init=0.0)
+# The weight sum of `n_rows` rows: their count without weights. (`sum(f, x; init)` needs Julia 1.6.)
+total_weight(weights::AbstractVector, has_weights::Bool, n_rows::Int) =
+    has_weights ? foldl((total, w) -> total + Float64(w), weights; init=0.0) : Float64(n_rows)
 
 """Weight of row `i` (1 without weights)."""
 @inline row_weight(data::Dataset, i::Int) = data.has_weights ? Float64(@inbounds data.weights[i]) : 1.0
@@ -44,16 +46,15 @@ function assemble_dataset(columns::Vector{Vector{T}}, y::Vector{T}, weights::Vec
                           variable_names::Vector{String}, storage::Vector{Any}=Any[]) where {T}
     n_rows = length(y)
     has_weights || (weights = T[])
-    weight_sum = has_weights ? total_weight(weights) : Float64(n_rows)
-    data = Dataset{T}(columns, y, weights, has_weights, weight_sum, n_rows, length(columns),
-                      variable_names, storage, Dataset{T}[])
+    data = Dataset{T}(columns, y, weights, has_weights, total_weight(weights, has_weights, n_rows), n_rows,
+                      length(columns), variable_names, storage, Dataset{T}[])
     if n_rows > CHUNK_ROWS
         for first in 1:CHUNK_ROWS:n_rows
             count = min(CHUNK_ROWS, n_rows - first + 1)
             chunk_weights = has_weights ? row_view(weights, first, count) : T[]
             chunk = Dataset{T}([row_view(c, first, count) for c in columns], row_view(y, first, count),
-                               chunk_weights, has_weights, has_weights ? total_weight(chunk_weights) : Float64(count),
-                               count, length(columns), variable_names, Any[], Dataset{T}[])
+                               chunk_weights, has_weights, total_weight(chunk_weights, has_weights, count), count,
+                               length(columns), variable_names, Any[], Dataset{T}[])
             push!(data.chunks, chunk)
         end
     end
@@ -69,7 +70,6 @@ end
 
 """Refill `batch` with rows of `data` drawn uniformly at random (with replacement)."""
 function draw_batch!(batch::Dataset{T}, data::Dataset{T}, rng::AbstractRNG) where {T}
-    weight_sum = 0.0
     for i in 1:batch.n_rows
         row = rand(rng, 1:data.n_rows)
         for j in 1:data.n_features
@@ -79,9 +79,8 @@ function draw_batch!(batch::Dataset{T}, data::Dataset{T}, rng::AbstractRNG) wher
         if data.has_weights
             @inbounds batch.weights[i] = data.weights[row]
         end
-        weight_sum += row_weight(data, row)
     end
-    batch.weight_sum = weight_sum
+    batch.weight_sum = total_weight(batch.weights, batch.has_weights, batch.n_rows)
     return batch
 end
 

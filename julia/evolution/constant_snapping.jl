@@ -9,8 +9,8 @@ const SNAP_DISTANCE = 1e-3
 """
     snap_constants!(member, data, workspace, options, normalization, loss_floor) -> evaluations
 
-Replace each constant close to an integer by that integer when the loss stays within what the
-hall of fame treats as a tie (`FRONT_RELATIVE_IMPROVEMENT`, `loss_floor`); then simplify.
+Replace each constant close to an integer by that integer when the loss rises by at most the
+front's tie tolerances (`FRONT_RELATIVE_IMPROVEMENT` relative, plus `loss_floor`); then simplify.
 Returns the number of loss evaluations spent.
 """
 function snap_constants!(member::PopMember{T}, data::Dataset{T}, workspace::Workspace{T}, options::Options,

@@ -105,15 +105,14 @@ function mutated_offspring(population::Population{T}, parent::PopMember{T}, temp
     kind = choice == 0 ? :do_nothing : MUTATION_KINDS[choice]
     birth = next_birth!(population)
     kind === :do_nothing && return unchanged_copy(parent, birth, spare), 0.0
-    if kind === :simplify || kind === :optimize
-        offspring = unchanged_copy(parent, birth, spare)
-    end
     if kind === :simplify
+        offspring = unchanged_copy(parent, birth, spare)
         offspring.tree = simplify_tree(offspring.tree, options.operators)
         set_loss!(offspring, evaluate_loss!(workspace, offspring.tree, data, options.operators),
                   options, context.normalization)
         return offspring, cost
     elseif kind === :optimize
+        offspring = unchanged_copy(parent, birth, spare)
         evaluations = optimize_constants!(offspring, data, workspace, options, rng, context.normalization)
         return offspring, evaluations * cost
     end

@@ -95,7 +95,7 @@ end
 # already in canonical order (constant first).
 function merge_nested_constants(node::Node{T}, operators::OperatorSet, op::Int) where {T}
     left, right = node.left, node.right
-    if is_constant_leaf(left) && right.degree == 2 && right.operator == op && is_constant_leaf(right.left)
+    if is_constant_leaf(left) && is_binary(right, op) && is_constant_leaf(right.left)
         value = call_operator(apply_scalar, operators.binary, op, left.value, right.left.value)
         isfinite(value) || return node
         return binary_node(op, constant_node(T, value), right.right)

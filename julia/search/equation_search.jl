@@ -132,7 +132,7 @@ struct Challenge{T<:AbstractFloat}
 end
 
 """
-    improve_hall_of_fame!(state, setup, candidates) -> complexities improved
+    improve_hall_of_fame!(state, setup, candidates) -> state
 
 The best candidate of each complexity challenges the hall of fame. Without batching its loss
 is exact, so only a challenger with a lower loss goes on; it gets its constants fitted on the
@@ -153,12 +153,11 @@ function improve_hall_of_fame!(state::SearchState{T}, setup::SearchSetup{T}, can
         push!(challenges, Challenge{T}(best.members[c], incumbent, state.refinement_rngs[c]))
     end
     outcomes = map_on_workspaces(refine_challenger, challenges, setup)
-    improved = Int[]
     for (challenge, (qualified, evaluations)) in zip(challenges, outcomes)
         state.evaluations += evaluations
-        qualified && offer!(hall_of_fame, challenge.challenger) && push!(improved, challenge.challenger.complexity)
+        qualified && offer!(hall_of_fame, challenge.challenger)
     end
-    return improved
+    return state
 end
 
 """
@@ -207,16 +206,17 @@ end
 task borrows a workspace from the pool for its duration.
 """
 function map_on_workspaces(work::F, items::Vector, setup::SearchSetup) where {F}
-    tasks = [Threads.@spawn with_pooled_workspace(work, item, setup) for item in items]
+    tasks = [Threads.@spawn with_pooled_workspace(work, item, setup, setup.workspaces) for item in items]
     return [fetch(task) for task in tasks]
 end
 
-function with_pooled_workspace(work::F, item, setup::SearchSetup) where {F}
-    workspace = take!(setup.workspaces)
+"""`work(item, context, workspace)` with a workspace borrowed from `workspaces` for the call."""
+function with_pooled_workspace(work::F, item, context, workspaces::Channel) where {F}
+    workspace = take!(workspaces)
     try
-        return work(item, setup, workspace)
+        return work(item, context, workspace)
     finally
-        put!(setup.workspaces, workspace)
+        put!(workspaces, workspace)
     end
 end
 
@@ -277,7 +277,7 @@ other populations are asked to stop, and the reports of those that finished are 
 """
 function run_populations(populations::Vector{Population{T}}, context::EvolutionContext{T},
                          workspaces::Channel{Workspace{T}}) where {T}
-    tasks = [Threads.@spawn evolve_with_pooled_workspace!(population, context, workspaces)
+    tasks = [Threads.@spawn with_pooled_workspace(evolve_population!, population, context, workspaces)
              for population in populations]
     reports = PopulationReport{T}[]
     for task in tasks
@@ -295,17 +295,7 @@ function run_populations(populations::Vector{Population{T}}, context::EvolutionC
     return reports
 end
 
-function evolve_with_pooled_workspace!(population::Population{T}, context::EvolutionContext{T},
-                                       workspaces::Channel{Workspace{T}}) where {T}
-    workspace = take!(workspaces)
-    try
-        return evolve_population!(population, context, workspace)
-    finally
-        put!(workspaces, workspace)
-    end
-end
-
-"""Merge the populations' reports in population order; returns the complexities whose hall-of-fame entry improved."""
+"""Merge the populations' reports in population order into the hall of fame."""
 function merge_reports!(state::SearchState{T}, setup::SearchSetup{T}, reports::Vector{PopulationReport{T}}) where {T}
     candidates = PopMember{T}[]
     for report in reports

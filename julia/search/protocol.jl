@@ -58,10 +58,14 @@ function load_run(run_folder::AbstractString)
     T = options.precision == 32 ? Float32 : Float64
     X = map_binary_matrix(joinpath(run_folder, "X.bin"), T, n_rows, n_features)
     y = map_binary_matrix(joinpath(run_folder, "y.bin"), T, n_rows, 1)
-    weights = has_weights ? map_binary_matrix(joinpath(run_folder, "weights.bin"), T, n_rows, 1) : Matrix{T}(undef, 0, 1)
-    storage = Any[X, y, weights]   # without weights: no column of ones (see Dataset)
-    data = assemble_dataset(column_views(X), column_views(y)[1], has_weights ? column_views(weights)[1] : T[],
-                            has_weights, names, storage)
+    storage = Any[X, y]
+    weights = T[]   # without weights: no column of ones (see Dataset)
+    if has_weights
+        weights_matrix = map_binary_matrix(joinpath(run_folder, "weights.bin"), T, n_rows, 1)
+        push!(storage, weights_matrix)
+        weights = column_views(weights_matrix)[1]
+    end
+    data = assemble_dataset(column_views(X), column_views(y)[1], weights, has_weights, names, storage)
     try
         validate_dataset(data)
     catch error
