@@ -3,6 +3,7 @@
 using Printf: @sprintf
 using Random: AbstractRNG, MersenneTwister, randn
 import Mmap
+import Pkg
 
 include("config/operators.jl")
 include("config/mutation_weights.jl")
@@ -27,8 +28,9 @@ include("evolution/regularized_evolution.jl")
 include("evolution/migration.jl")
 
 include("search/equation_search.jl")
-include("search/options_file.jl")
+include("search/user_source.jl")
+include("search/run_folder.jl")
 include("search/protocol.jl")
 include("search/julia_api.jl")
 
-export Options, Dataset, equation_search, equation_string, node_count
+export Options, Dataset, equation_search, equation_string, node_count, eval_tree_array, ElementwiseLoss

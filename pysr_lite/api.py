@@ -21,13 +21,15 @@ import numpy as np
 import pandas as pd
 import sympy
 
-from .data import create_run_directory, prepare_dataset, prepare_features, write_data_files
+from .data import prepare_dataset, prepare_features
 from .engine import EngineError, locate_engine, run_engine, stats_from_report
 from .persistent_engine import run_in_persistent_engine
 from .export.latex import to_latex
 from .hall_of_fame import best_index, read_hall_of_fame
-from .options import option_parameters, options_help, read_options_toml, resolve_options, write_options_toml
+from .operators import BUILTIN_OPERATORS, OperatorTable, custom_operator, unknown_operator
+from .options import option_parameters, options_help, resolve_options, toml_entries
 from .protocol import read_protocol_log, statistics
+from .run_folder import HALL_OF_FAME_FILE, create_run_directory, read_run_folder, write_run_folder
 
 
 @dataclass(frozen=True, repr=False)
@@ -148,18 +150,26 @@ class SearchResult:
         return "\n".join(lines)
 
 
-def load_result(run_directory: str | os.PathLike, *, stats: dict[str, Any] | None = None) -> SearchResult:
+def load_result(
+    run_directory: str | os.PathLike,
+    *,
+    stats: dict[str, Any] | None = None,
+    operators: OperatorTable | None = None,
+    extra_sympy_mappings: dict[str, Any] | None = None,
+) -> SearchResult:
     """Rebuild a ``SearchResult`` from a run folder (also after a crash or an interrupt).
 
     The variable names come from options.toml, the front from hall_of_fame.csv, and the
-    statistics from engine_stdout.log when it holds a ``pysr_lite:done`` line.
+    statistics from engine_stdout.log when it holds a ``pysr_lite:done`` line. A run with
+    custom operators needs their sympy forms to predict (``extra_sympy_mappings``, as given to
+    the search); without them its equations still read, with the operators as sympy functions.
     """
     run_directory = Path(run_directory)
-    options_path = run_directory / "options.toml"
-    if not options_path.is_file():
-        raise FileNotFoundError(f"{run_directory} is not a pysr_lite run folder: it has no options.toml")
-    variable_names = read_options_toml(options_path)["variable_names"]
-    hall_of_fame = run_directory / "hall_of_fame.csv"
+    spec = read_run_folder(run_directory)
+    variable_names = spec.variable_names
+    if operators is None:
+        operators = _operators_of_run(run_directory, spec.custom_operators, extra_sympy_mappings or {})
+    hall_of_fame = run_directory / HALL_OF_FAME_FILE
     if not hall_of_fame.is_file():
         raise FileNotFoundError(
             f"{run_directory} has no hall_of_fame.csv: the engine stopped before finishing its first "
@@ -168,7 +178,22 @@ def load_result(run_directory: str | os.PathLike, *, stats: dict[str, Any] | Non
     if stats is None:
         done, last_progress = read_protocol_log(run_directory / "engine_stdout.log")
         stats = statistics(done, last_progress)
-    return SearchResult(read_hall_of_fame(hall_of_fame, variable_names), variable_names, run_directory, stats)
+    return SearchResult(read_hall_of_fame(hall_of_fame, variable_names, operators), variable_names, run_directory, stats)
+
+
+def _operators_of_run(run_directory: Path, custom: dict[str, int], sympy_mappings: dict[str, Any]) -> OperatorTable:
+    """The table to read a run folder's equations with: built-ins plus its custom operators,
+    with their Python forms where ``sympy_mappings`` has them."""
+    if not custom:
+        return BUILTIN_OPERATORS
+    operators = []
+    for name, arity in custom.items():
+        if name in sympy_mappings:
+            parameters = "x" if arity == 1 else "x, y"
+            operators.append(custom_operator(f"{name}({parameters}) = (see user.jl)", arity, sympy_mappings=sympy_mappings))
+        else:
+            operators.append(unknown_operator(name, arity))
+    return BUILTIN_OPERATORS.with_custom(operators)
 
 
 def search(X: Any, y: Any, *, variable_names: Sequence[str] | None = None, weights: Any = None, **options: Any) -> SearchResult:
@@ -188,18 +213,13 @@ def search(X: Any, y: Any, *, variable_names: Sequence[str] | None = None, weigh
     Options (name = default: meaning):
     """
     resolved = resolve_options(**options)
-    dataset = prepare_dataset(X, y, weights=weights, variable_names=variable_names)
-    engine = locate_engine()  # before creating a folder: a missing Julia leaves nothing behind
+    operators = resolved["operator_table"]
+    dataset = prepare_dataset(X, y, weights=weights, variable_names=variable_names, operators=operators)
+    entries = toml_entries(resolved)  # before creating a folder: what cannot be written fails here
+    engine = locate_engine()  # likewise: a missing Julia leaves nothing behind
     run_directory = create_run_directory(resolved["output_directory"])
-    write_data_files(run_directory, dataset, resolved["precision"])
-    write_options_toml(
-        run_directory / "options.toml",
-        resolved,
-        n_rows=dataset.n_rows,
-        n_features=dataset.n_features,
-        has_weights=dataset.weights is not None,
-        variable_names=dataset.variable_names,
-    )
+    write_run_folder(run_directory, dataset, entries, precision=resolved["precision"], operators=operators,
+                     user_functions=resolved["user_functions"])
     run = run_in_persistent_engine if resolved["persistent_engine"] else run_engine
     try:
         report = run(
@@ -210,9 +230,9 @@ def search(X: Any, y: Any, *, variable_names: Sequence[str] | None = None, weigh
             timeout_in_seconds=resolved["timeout_in_seconds"],
         )
     except EngineError as error:
-        if (run_directory / "hall_of_fame.csv").exists():
+        if (run_directory / HALL_OF_FAME_FILE).exists():
             try:
-                error.partial_result = load_result(run_directory)
+                error.partial_result = load_result(run_directory, operators=operators)
             except (ValueError, OSError):
                 pass  # the message already says where the files are
         raise
@@ -233,7 +253,7 @@ def search(X: Any, y: Any, *, variable_names: Sequence[str] | None = None, weigh
             RuntimeWarning,
             stacklevel=2,
         )
-    return load_result(run_directory, stats=stats_from_report(report))
+    return load_result(run_directory, stats=stats_from_report(report), operators=operators)
 
 
 search.__signature__ = inspect.Signature(

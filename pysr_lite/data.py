@@ -1,4 +1,4 @@
-"""Input validation at the edge, and the data files of a run folder (docs/protocol.md).
+"""Input validation at the edge: the data and names a user hands in.
 
 Everything the user hands in (X, y, weights, variable names) is checked once here, with messages
 that say what is wrong and what to do; the rest of the package works with a ``Dataset``.
@@ -12,23 +12,18 @@ that say what is wrong and what to do; the rest of the package works with a ``Da
 from __future__ import annotations
 
 import keyword
-import os
 import re
-import secrets
 from dataclasses import dataclass
-from datetime import datetime
-from pathlib import Path
 from typing import Any, Sequence
 
 import numpy as np
 import pandas as pd
 
-from .operators import ALIASES, BINARY_OPERATORS, UNARY_OPERATORS
+from .operators import BUILTIN_OPERATORS, OperatorTable
 
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 # Names the equation text could read as something else than a variable.
 _RESERVED_NAMES = {"inf", "nan", "Inf", "NaN", "Infinity", "infinity"}
-_FLOAT_TYPES = {32: "<f4", 64: "<f8"}
 
 
 @dataclass(frozen=True)
@@ -59,11 +54,9 @@ def default_variable_names(n_features: int) -> list[str]:
     return [f"x{index}" for index in range(n_features)]
 
 
-def _operator_names() -> set[str]:
-    return set(BINARY_OPERATORS) | set(UNARY_OPERATORS) | set(ALIASES)
-
-
-def validate_variable_names(names: Sequence[Any], n_features: int) -> list[str]:
+def validate_variable_names(
+    names: Sequence[Any], n_features: int, operators: OperatorTable = BUILTIN_OPERATORS
+) -> list[str]:
     """Check that ``names`` are ``n_features`` distinct identifiers that no operator uses.
 
     >>> validate_variable_names(["cos", "b"], 2)
@@ -79,14 +72,14 @@ def validate_variable_names(names: Sequence[Any], n_features: int) -> list[str]:
             f"variable_names has {len(names)} names but X has {n_features} features; "
             "give exactly one name per column of X"
         )
-    operators = _operator_names()
+    operator_names = operators.names()
     for name in names:
         if not isinstance(name, str) or not _IDENTIFIER.match(name):
             raise ValueError(
                 f"variable name {name!r} is not an identifier: use letters, digits and '_', "
                 "not starting with a digit (e.g. 'x_1')"
             )
-        if name in operators:
+        if name in operator_names:
             raise ValueError(
                 f"variable name {name!r} is also an operator name; rename that feature "
                 f"(e.g. '{name}_')"
@@ -191,6 +184,7 @@ def prepare_dataset(
     y: Any,
     weights: Any = None,
     variable_names: Sequence[str] | None = None,
+    operators: OperatorTable = BUILTIN_OPERATORS,
 ) -> Dataset:
     """Validate the training data and return it as a ``Dataset``.
 
@@ -207,7 +201,7 @@ def prepare_dataset(
     if variable_names is None:
         if columns is not None:
             try:
-                variable_names = validate_variable_names(columns, n_features)
+                variable_names = validate_variable_names(columns, n_features, operators)
             except ValueError as error:
                 raise ValueError(
                     f"the DataFrame's column names cannot be variable names: {error}; rename the "
@@ -215,7 +209,7 @@ def prepare_dataset(
                 ) from None
         else:
             variable_names = default_variable_names(n_features)
-    variable_names = validate_variable_names(variable_names, n_features)
+    variable_names = validate_variable_names(variable_names, n_features, operators)
 
     target = _target(y)
     if target.shape[0] != n_rows:
@@ -274,66 +268,3 @@ def prepare_features(X: Any, variable_names: Sequence[str]) -> np.ndarray:
     for index, name in enumerate(variable_names):
         _check_finite(features[:, index], f"X column {name!r}")
     return features
-
-
-# ----------------------------------------------------------------------------------------------
-# Run folder
-# ----------------------------------------------------------------------------------------------
-
-
-def create_run_directory(output_directory: str | os.PathLike) -> Path:
-    """Create a fresh, never-shared run folder ``<output_directory>/<YYYYmmdd_HHMMSS>_<8 hex>``."""
-    parent = Path(output_directory)
-    parent.mkdir(parents=True, exist_ok=True)
-    for _attempt in range(100):
-        name = f"{datetime.now():%Y%m%d_%H%M%S}_{secrets.token_hex(4)}"
-        try:
-            (parent / name).mkdir(exist_ok=False)
-        except FileExistsError:
-            continue
-        return (parent / name).resolve()
-    raise RuntimeError(f"could not create a fresh run folder in {parent}")
-
-
-def float_type(precision: int) -> np.dtype:
-    """The little-endian float dtype of the run's binary files."""
-    if precision not in _FLOAT_TYPES:
-        raise ValueError(f"precision must be 32 or 64, got {precision!r}")
-    return np.dtype(_FLOAT_TYPES[precision])
-
-
-def _to_precision(values: np.ndarray, precision: int, label: str) -> np.ndarray:
-    with np.errstate(over="ignore"):
-        converted = values.astype(float_type(precision))
-    if not np.isfinite(converted).all():
-        raise ValueError(
-            f"{label} has values too large for precision={precision}; rescale them or use "
-            "precision=64"
-        )
-    return converted
-
-
-def write_data_files(run_directory: str | os.PathLike, dataset: Dataset, precision: int) -> None:
-    """Write X.bin (column-major), y.bin and, with weights, weights.bin into the run folder."""
-    run_directory = Path(run_directory)
-    # Column-major: all rows of feature 0, then feature 1, ... Written one column at a time so
-    # that a large X is never copied whole (the frontend's share of memory stays small).
-    with open(run_directory / "X.bin", "wb") as file:
-        for column in range(dataset.X.shape[1]):
-            _to_precision(dataset.X[:, column], precision, "X").tofile(file)
-    _to_precision(dataset.y, precision, "y").tofile(run_directory / "y.bin")
-    if dataset.weights is not None:
-        _to_precision(dataset.weights, precision, "weights").tofile(run_directory / "weights.bin")
-
-
-def read_data_files(
-    run_directory: str | os.PathLike, n_rows: int, n_features: int, precision: int
-) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
-    """Read back X (n_rows, n_features), y and weights (None if absent) from a run folder."""
-    run_directory = Path(run_directory)
-    dtype = float_type(precision)
-    X = np.fromfile(run_directory / "X.bin", dtype=dtype).reshape(n_features, n_rows).T
-    y = np.fromfile(run_directory / "y.bin", dtype=dtype)
-    weights_path = run_directory / "weights.bin"
-    weights = np.fromfile(weights_path, dtype=dtype) if weights_path.exists() else None
-    return X, y, weights

@@ -27,7 +27,7 @@ from typing import Callable, Iterator, Sequence, Union
 import numpy as np
 import sympy
 
-from pysr_lite.operators import ALIASES, BINARY_OPERATORS, UNARY_OPERATORS, canonical_operator_name
+from pysr_lite.operators import BUILTIN_OPERATORS, OperatorTable
 
 # Generous for any real equation (the engine's maxsize is a few dozen nodes), small enough that
 # hostile input fails fast and every walk over the tree stays cheap.
@@ -98,11 +98,11 @@ def _postorder(root: Node) -> Iterator[Node]:
             yield node
 
 
-def _operator(call: Call):
-    operators = {1: UNARY_OPERATORS, 2: BINARY_OPERATORS}.get(len(call.arguments), {})
-    if call.operator not in operators:
-        raise ValueError(f"no operator {call.operator!r} taking {len(call.arguments)} argument(s)")
-    return operators[call.operator]
+def _operator(call: Call, operators: OperatorTable):
+    arity = len(call.arguments)
+    if arity not in (1, 2) or call.operator not in operators.of_arity(arity):
+        raise ValueError(f"no operator {call.operator!r} taking {arity} argument(s)")
+    return operators.of_arity(arity)[call.operator]
 
 
 def node_count(equation: Node) -> int:
@@ -133,7 +133,6 @@ _IDENTIFIER = re.compile(r"[^\W\d]\w*")
 
 _BINARY_PRECEDENCE = {"+": 1, "-": 1, "*": 2, "/": 2, "^": 4}
 _NEGATE_PRECEDENCE = 3
-_FUNCTION_NAMES = set(UNARY_OPERATORS) | set(BINARY_OPERATORS) | set(ALIASES)
 _NON_FINITE_NAMES = {"inf", "infinity", "nan"}
 
 
@@ -190,8 +189,10 @@ class _Parser:
     """Shunting-yard parser: explicit stacks instead of recursion, so nesting depth is only a
     number we check, never a RecursionError."""
 
-    def __init__(self, text: str, variable_names: Sequence[str]):
+    def __init__(self, text: str, variable_names: Sequence[str], operators: OperatorTable):
         self.text = text
+        self.operators = operators
+        self.function_names = operators.names()
         self.tokens = _Tokens(text)
         self.variables = {name: index for index, name in enumerate(variable_names)}
         self.operands: list[tuple[Node, int]] = []  # (node, depth of its tree)
@@ -283,10 +284,10 @@ class _Parser:
         raise self.error(f"expected an operator, ',' or ')' before {token.text!r}", token.column)
 
     def open_call(self, name: _Token) -> None:
-        if name.text not in _FUNCTION_NAMES:
+        if name.text not in self.function_names:
             if name.text in self.variables:
                 raise self.error(f"{name.text!r} is a variable, not a function", name.column)
-            known = ", ".join(sorted(filter(_IDENTIFIER.fullmatch, _FUNCTION_NAMES)))
+            known = ", ".join(sorted(filter(_IDENTIFIER.fullmatch, self.function_names)))
             raise self.error(f"unknown function {name.text!r}; known: {known}", name.column)
         self.tokens.next()  # the "(" seen by peek
         self.open_parenthesis(_Pending("call", name.text, name.column))
@@ -308,7 +309,7 @@ class _Parser:
             return Variable(self.variables[name.text], name.text)
         if name.text.lower() in _NON_FINITE_NAMES:
             raise self.error(f"non-finite constant {name.text!r} is not allowed", name.column)
-        if name.text in _FUNCTION_NAMES:
+        if name.text in self.function_names:
             raise self.error(f"operator {name.text!r} must be called, like {name.text}(x0)", name.column)
         raise self.error(
             f"unknown name {name.text!r}; variables are: {_short_list(self.variables)}", name.column
@@ -327,7 +328,7 @@ class _Parser:
         popped = self.operands[-arity:]
         del self.operands[-arity:]
         try:
-            name = canonical_operator_name(pending.symbol, arity)
+            name = self.operators.canonical_name(pending.symbol, arity)
         except ValueError as error:
             raise self.error(str(error), pending.column) from None
         arguments = tuple(node for node, _depth in popped)
@@ -356,11 +357,14 @@ def _check_variable_names(variable_names: Sequence[str]) -> list[str]:
     return names
 
 
-def parse_equation(text: str, variable_names: Sequence[str]) -> Node:
+def parse_equation(
+    text: str, variable_names: Sequence[str], operators: OperatorTable = BUILTIN_OPERATORS
+) -> Node:
     """Read equation ``text`` (engine output or human infix) into a tree.
 
-    Raises EquationSyntaxError for anything that is not numbers, ``variable_names``, known
-    operators, parentheses and commas.
+    Raises EquationSyntaxError for anything that is not numbers, ``variable_names``, the
+    operators of ``operators`` (a search's table: built-ins and its user operators),
+    parentheses and commas.
 
     >>> parse_equation("max(x0, -2.5)", ["x0"])
     Call(operator='max', arguments=(Variable(index=0, name='x0'), Number(value=-2.5)))
@@ -372,12 +376,12 @@ def parse_equation(text: str, variable_names: Sequence[str]) -> Node:
         raise EquationSyntaxError(
             f"equation is {len(text)} characters long (at most {MAX_TEXT_LENGTH})", text, None
         )
-    return _Parser(text, names).parse()
+    return _Parser(text, names, operators).parse()
 
 
-def _as_tree(equation: Node | str, variable_names: Sequence[str]) -> Node:
+def _as_tree(equation: Node | str, variable_names: Sequence[str], operators: OperatorTable) -> Node:
     if isinstance(equation, str):
-        return parse_equation(equation, variable_names)
+        return parse_equation(equation, variable_names, operators)
     if not isinstance(equation, (Number, Variable, Call)):
         raise TypeError(f"expected equation text or a parsed equation, not {type(equation).__name__}")
     return equation
@@ -398,6 +402,7 @@ def to_sympy(
     equation: Node | str,
     variable_names: Sequence[str],
     symbols: Sequence[sympy.Symbol] | None = None,
+    operators: OperatorTable = BUILTIN_OPERATORS,
 ) -> sympy.Expr:
     """The sympy expression of ``equation`` (text or tree).
 
@@ -407,7 +412,7 @@ def to_sympy(
     x0**2 - log(x1)/log(2)
     """
     names = _check_variable_names(variable_names)
-    tree = _as_tree(equation, names)
+    tree = _as_tree(equation, names, operators)
     if symbols is None:
         symbols = [sympy.Symbol(name) for name in names]
     elif len(symbols) != len(names):
@@ -422,7 +427,7 @@ def to_sympy(
             arity = len(node.arguments)
             arguments = values[-arity:]
             del values[-arity:]
-            values.append(_operator(node).sympy(*arguments))
+            values.append(_operator(node, operators).sympy(*arguments))
     return values.pop()
 
 
@@ -476,7 +481,9 @@ def _as_matrix(X, variable_names: list[str]) -> np.ndarray:
     return X
 
 
-def to_numpy(equation: Node | str, variable_names: Sequence[str]) -> Callable[[np.ndarray], np.ndarray]:
+def to_numpy(
+    equation: Node | str, variable_names: Sequence[str], operators: OperatorTable = BUILTIN_OPERATORS
+) -> Callable[[np.ndarray], np.ndarray]:
     """A function computing ``equation`` on every row of X (array or DataFrame) -> shape (n_rows,).
 
     Values outside an operator's domain are NaN, as in the engine; numpy warnings are silenced.
@@ -486,7 +493,7 @@ def to_numpy(equation: Node | str, variable_names: Sequence[str]) -> Callable[[n
     array([3., 5.])
     """
     names = _check_variable_names(variable_names)
-    tree = _as_tree(equation, names)
+    tree = _as_tree(equation, names, operators)
     steps: list[_Step] = []
     for node in _postorder(tree):
         if isinstance(node, Number):
@@ -494,7 +501,7 @@ def to_numpy(equation: Node | str, variable_names: Sequence[str]) -> Callable[[n
         elif isinstance(node, Variable):
             steps.append(_push_column(node.index))
         else:
-            steps.append(_apply_operator(_operator(node).numpy, len(node.arguments)))
+            steps.append(_apply_operator(_operator(node, operators).numpy, len(node.arguments)))
 
     def evaluate(X) -> np.ndarray:
         X = _as_matrix(X, names)

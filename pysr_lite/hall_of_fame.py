@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from .equations import EquationSyntaxError, parse_equation, to_numpy, to_sympy
+from .operators import BUILTIN_OPERATORS, OperatorTable
 
 HEADER = ["complexity", "loss", "equation"]
 COLUMNS = ["complexity", "loss", "score", "equation", "sympy_format", "lambda_format"]
@@ -64,7 +65,9 @@ def _parse_number(text: str, kind: type, path: Path, row: int, column: str):
         raise HallOfFameError(f"{path} row {row}: {column} {text!r} is not a valid {kind.__name__}") from None
 
 
-def read_hall_of_fame(path: str | os.PathLike, variable_names: Sequence[str]) -> pd.DataFrame:
+def read_hall_of_fame(
+    path: str | os.PathLike, variable_names: Sequence[str], operators: OperatorTable = BUILTIN_OPERATORS
+) -> pd.DataFrame:
     """The front in ``path`` as a DataFrame with columns ``COLUMNS``, rows by complexity.
 
     ``sympy_format`` holds sympy expressions and ``lambda_format`` numpy callables (X -> y).
@@ -105,7 +108,7 @@ def read_hall_of_fame(path: str | os.PathLike, variable_names: Sequence[str]) ->
         if not text.strip():
             raise HallOfFameError(f"{path} row {row} has no equation; is the file truncated?")
         try:
-            tree = parse_equation(text, variable_names)
+            tree = parse_equation(text, variable_names, operators)
         except EquationSyntaxError as error:
             raise EquationSyntaxError(
                 f"{path} row {row} (complexity {complexity}): {error.problem}", error.text, error.column
@@ -113,8 +116,8 @@ def read_hall_of_fame(path: str | os.PathLike, variable_names: Sequence[str]) ->
         complexities.append(complexity)
         losses.append(loss)
         texts.append(text)
-        expressions.append(to_sympy(tree, variable_names))
-        functions.append(to_numpy(tree, variable_names))
+        expressions.append(to_sympy(tree, variable_names, operators=operators))
+        functions.append(to_numpy(tree, variable_names, operators))
 
     complexity_array = np.array(complexities, dtype=np.int64)
     loss_array = np.array(losses, dtype=np.float64)

@@ -1,20 +1,23 @@
-"""The operators the frontend knows: one table, shared by the parser, sympy and numpy exports.
+"""The operators the frontend knows, as a value: ``OperatorTable`` (built-ins plus the user's own).
 
-Each entry says how the operator is written (arity, infix or call), how to build it in sympy and
-how to compute it with numpy. The numpy side copies the engine's domain rules (docs/protocol.md):
-outside the real domain the result is NaN, never a warning or an exception.
+Each ``Operator`` says how it is written (arity, infix or call), how to build it in sympy and how
+to compute it with numpy; a user operator also carries its Julia source and optional torch/jax
+forms. The numpy side copies the engine's domain rules (docs/protocol.md): outside the real
+domain the result is NaN, never a warning or an exception. The parser, the exports and the
+results all take a table explicitly; ``BUILTIN_OPERATORS`` is the table of built-ins alone.
 
->>> BINARY_OPERATORS["^"].numpy(np.array([-8.0]), np.array([0.5]))
+>>> BUILTIN_OPERATORS.get("^", 2).numpy(np.array([-8.0]), np.array([0.5]))
 array([nan])
->>> canonical_operator_name("pow", 2)
+>>> BUILTIN_OPERATORS.canonical_name("pow", 2)
 '^'
 """
 
 from __future__ import annotations
 
 import functools
+import re
 from dataclasses import dataclass
-from typing import Callable
+from typing import Any, Callable, Iterable, Mapping
 
 import numpy as np
 import sympy
@@ -34,6 +37,13 @@ class Operator:
     sympy: Callable[..., sympy.Expr]
     numpy: Callable[..., np.ndarray]
     description: str
+    julia_source: str | None = None  # a user operator's definition, e.g. "inv2(x) = 1/x^2"
+    torch: Any = None  # a user operator's torch form (extra_torch_mappings), if given
+    jax: Any = None  # a user operator's jax form (extra_jax_mappings), if given
+
+    @property
+    def is_custom(self) -> bool:
+        return self.julia_source is not None
 
 
 def _as_float(values) -> np.ndarray:
@@ -90,9 +100,7 @@ def _unary(name, sympy_function, numpy_function, description) -> Operator:
     return Operator(name, 1, False, sympy_function, _quiet(numpy_function), description)
 
 
-BINARY_OPERATORS: dict[str, Operator] = {
-    operator.name: operator
-    for operator in [
+_BINARY_LIST: list[Operator] = [
         _binary("+", True, lambda a, b: a + b, np.add, "addition"),
         _binary("-", True, lambda a, b: a - b, np.subtract, "subtraction"),
         _binary("*", True, lambda a, b: a * b, np.multiply, "multiplication"),
@@ -100,8 +108,7 @@ BINARY_OPERATORS: dict[str, Operator] = {
         _binary("^", True, sympy.Pow, _power, "power, NaN for (-x)^non-integer and 0^negative"),
         _binary("max", False, sympy.Max, np.maximum, "larger of two values"),
         _binary("min", False, sympy.Min, np.minimum, "smaller of two values"),
-    ]
-}
+]
 
 # Domain-restricted numpy versions, mirroring the engine's safe_* functions.
 _sqrt = _defined_where(lambda x: x >= 0, np.sqrt)
@@ -117,9 +124,7 @@ _atanh = _defined_where(lambda x: np.abs(x) < 1, np.arctanh)
 # relu is sympy.Max(x, 0) rather than a Piecewise: it is the same object the `max` operator builds,
 # so relu(x) and max(x, 0) simplify alike, it needs no real-valued assumption on the symbols, and it
 # prints compactly (\max\left(0, x\right)) in LaTeX.
-UNARY_OPERATORS: dict[str, Operator] = {
-    operator.name: operator
-    for operator in [
+_UNARY_LIST: list[Operator] = [
         _unary("neg", lambda x: -x, np.negative, "negation, -x"),
         _unary("square", lambda x: x**2, np.square, "x^2"),
         _unary("cube", lambda x: x**3, lambda x: np.power(x, 3), "x^3"),
@@ -145,39 +150,193 @@ UNARY_OPERATORS: dict[str, Operator] = {
         _unary("asinh", sympy.asinh, np.arcsinh, "inverse hyperbolic sine"),
         _unary("acosh", sympy.acosh, _acosh, "inverse hyperbolic cosine, NaN for x < 1"),
         _unary("atanh", sympy.atanh, _atanh, "inverse hyperbolic tangent, NaN for |x| >= 1"),
-    ]
-}
+]
 
 # PySR's names for the infix operators; every other PySR name is already canonical.
 ALIASES: dict[str, str] = {"plus": "+", "sub": "-", "mult": "*", "div": "/", "pow": "^"}
 
-_OPERATORS_BY_ARITY = {1: UNARY_OPERATORS, 2: BINARY_OPERATORS}
 _ARITY_NAMES = {1: "unary", 2: "binary"}
 
 
-def canonical_operator_name(name: str, arity: int) -> str:
-    """The protocol's name for operator ``name`` taking ``arity`` arguments.
+class OperatorTable:
+    """The operators that equations of a search may contain: the built-ins and the user's own.
 
-    Surrounding spaces are ignored and PySR aliases are resolved. Raises ValueError naming the
-    operator and listing the known ones of that arity.
+    A value: built once per search (``with_custom``) and passed to the parser, the exports and
+    the results, so that two searches with different user operators never share state.
+
+    >>> table = BUILTIN_OPERATORS
+    >>> table.get("cos", 1).name, table.canonical_name(" mult ", 2)
+    ('cos', '*')
+    """
+
+    def __init__(self, operators: Iterable[Operator]):
+        self._by_arity: dict[int, dict[str, Operator]] = {1: {}, 2: {}}
+        for operator in operators:
+            if operator.name in self._by_arity[operator.arity]:
+                raise ValueError(f"operator {operator.name!r} is defined twice")
+            self._by_arity[operator.arity][operator.name] = operator
+
+    def __iter__(self):
+        return iter([*self._by_arity[2].values(), *self._by_arity[1].values()])
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, OperatorTable) and list(self) == list(other)
+
+    def __repr__(self) -> str:
+        custom = [operator.name for operator in self if operator.is_custom]
+        return f"OperatorTable(built-ins{' + ' + ', '.join(custom) if custom else ''})"
+
+    def of_arity(self, arity: int) -> Mapping[str, Operator]:
+        """Name -> operator for one arity (1 or 2)."""
+        return self._by_arity[arity]
+
+    @property
+    def custom(self) -> list[Operator]:
+        """The user's operators, binary first."""
+        return [operator for operator in self if operator.is_custom]
+
+    def names(self) -> set[str]:
+        """Every name an equation can call: operators of both arities and PySR's aliases."""
+        return set(self._by_arity[1]) | set(self._by_arity[2]) | set(ALIASES)
+
+    def with_custom(self, operators: Iterable[Operator]) -> "OperatorTable":
+        """This table plus user operators (whose names must not be built-in)."""
+        operators = list(operators)
+        for operator in operators:
+            if operator.name in self.names():
+                raise ValueError(
+                    f"custom operator {operator.name!r} has the name of a built-in operator; rename it"
+                )
+        return OperatorTable([*self, *operators])
+
+    def canonical_name(self, name: str, arity: int) -> str:
+        """The protocol's name for operator ``name`` taking ``arity`` arguments.
+
+        Surrounding spaces are ignored and PySR aliases are resolved. Raises ValueError naming the
+        operator and listing the known ones of that arity.
+
+        >>> BUILTIN_OPERATORS.canonical_name("coss", 1)  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+        ...
+        ValueError: unknown unary operator 'coss'; known: abs, acos, ...
+        """
+        if arity not in self._by_arity:
+            raise ValueError(f"operators take 1 or 2 arguments, not {arity} (operator {name!r})")
+        stripped = name.strip() if isinstance(name, str) else name
+        canonical = ALIASES.get(stripped, stripped)
+        if canonical in self._by_arity[arity]:
+            return canonical
+        known = ", ".join(sorted(self._by_arity[arity]))
+        message = f"unknown {_ARITY_NAMES[arity]} operator {name!r}; known: {known}"
+        other_arity = 3 - arity
+        if canonical in self._by_arity[other_arity]:
+            message += f" ({canonical!r} is a {_ARITY_NAMES[other_arity]} operator)"
+        raise ValueError(message)
+
+    def get(self, name: str, arity: int) -> Operator:
+        """The operator ``name`` of ``arity`` arguments (aliases resolved); ValueError if unknown."""
+        return self._by_arity[arity][self.canonical_name(name, arity)]
+
+
+BUILTIN_OPERATORS = OperatorTable([*_BINARY_LIST, *_UNARY_LIST])
+
+
+def canonical_operator_name(name: str, arity: int) -> str:
+    """The protocol's name of a built-in operator (see ``OperatorTable.canonical_name``).
 
     >>> canonical_operator_name(" mult ", 2)
     '*'
-    >>> canonical_operator_name("coss", 1)  # doctest: +ELLIPSIS
-    Traceback (most recent call last):
-    ...
-    ValueError: unknown unary operator 'coss'; known: abs, acos, ...
     """
-    if arity not in _OPERATORS_BY_ARITY:
-        raise ValueError(f"operators take 1 or 2 arguments, not {arity} (operator {name!r})")
-    stripped = name.strip() if isinstance(name, str) else name
-    canonical = ALIASES.get(stripped, stripped)
-    operators = _OPERATORS_BY_ARITY[arity]
-    if canonical in operators:
-        return canonical
-    known = ", ".join(sorted(operators))
-    message = f"unknown {_ARITY_NAMES[arity]} operator {name!r}; known: {known}"
-    other_arity = 3 - arity
-    if canonical in _OPERATORS_BY_ARITY[other_arity]:
-        message += f" ({canonical!r} is a {_ARITY_NAMES[other_arity]} operator)"
-    raise ValueError(message)
+    return BUILTIN_OPERATORS.canonical_name(name, arity)
+
+
+# --- user operators ------------------------------------------------------------------------------
+
+# PySR's form of a user operator: Julia source defining a function, e.g. "inv2(x) = 1/x^2",
+# "myop(x, y) = x^2 / (1 + y)" or "function f(x) ... end". The name and the parameter list are
+# all Python reads of it; the engine evaluates the source.
+_JULIA_DEFINITION = re.compile(r"\s*(?:function\s+)?([^\W\d]\w*)\s*\(([^()]*)\)\s*(?:where\b[^=]*)?(=(?!=)|\n|;|$)")
+
+
+def julia_definition(source: str) -> tuple[str, int] | None:
+    """``(name, arity)`` of a Julia function definition, or None when ``source`` is none.
+
+    >>> julia_definition("myop(x, y) = x^2 / (1 + y)")
+    ('myop', 2)
+    >>> julia_definition("cos") is None
+    True
+    """
+    match = _JULIA_DEFINITION.match(source)
+    if match is None or (match.group(3) != "=" and not source.lstrip().startswith("function")):
+        return None
+    parameters = [part for part in match.group(2).split(",") if part.strip()]
+    return match.group(1), len(parameters)
+
+
+def custom_operator(
+    source: str,
+    arity: int,
+    *,
+    sympy_mappings: Mapping[str, Any],
+    torch_mappings: Mapping[str, Any] | None = None,
+    jax_mappings: Mapping[str, Any] | None = None,
+) -> Operator:
+    """The ``Operator`` for a user definition such as ``"inv2(x) = 1/x^2"``.
+
+    Its sympy form is ``sympy_mappings[name]`` (required, as in PySR); its numpy form is derived
+    from that sympy form. Raises ValueError naming the operator for a definition of the wrong
+    arity or a missing or unusable mapping.
+
+    >>> op = custom_operator("inv2(x) = 1/x^2", 1, sympy_mappings={"inv2": lambda x: 1 / x**2})
+    >>> op.name, op.numpy(np.array([2.0]))
+    ('inv2', array([0.25]))
+    """
+    kind = _ARITY_NAMES[arity]
+    definition = julia_definition(source)
+    if definition is None:
+        raise ValueError(
+            f"{kind} operator {source!r} is neither a built-in operator nor a Julia definition such as "
+            f"{'inv2(x) = 1/x^2' if arity == 1 else 'myop(x, y) = x^2 / (1 + y)'!r}"
+        )
+    name, parameters = definition
+    if parameters != arity:
+        raise ValueError(
+            f"{kind} operator {name!r} is defined with {parameters} argument(s), but {kind} operators take {arity}: {source!r}"
+        )
+    mapping = sympy_mappings.get(name)
+    if mapping is None:
+        raise ValueError(
+            f"custom operator {name!r} has no sympy form: pass extra_sympy_mappings={{{name!r}: lambda "
+            f"{'x' if arity == 1 else 'x, y'}: ...}} so that its equations can be read back"
+        )
+    symbols = sympy.symbols("x y")[:arity]
+    try:
+        expression = mapping(*symbols)
+        numpy_function = sympy.lambdify(symbols, expression, modules="numpy")
+    except Exception as error:  # the user's mapping: any failure is reported as theirs
+        raise ValueError(f"extra_sympy_mappings[{name!r}] does not work on sympy symbols: {error}") from None
+    return Operator(
+        name,
+        arity,
+        False,
+        mapping,
+        _quiet(numpy_function),
+        f"user operator: {source.strip()}",
+        julia_source=source.strip(),
+        torch=(torch_mappings or {}).get(name),
+        jax=(jax_mappings or {}).get(name),
+    )
+
+
+def unknown_operator(name: str, arity: int) -> Operator:
+    """A stand-in for a user operator whose Python forms are not known (reading someone's run
+    folder): sympy shows it as an undefined function, numpy raises an error naming it."""
+
+    def no_numpy(*arguments):
+        raise ValueError(
+            f"operator {name!r} is a custom operator of the run with no numpy form here; pass its "
+            f"sympy form (extra_sympy_mappings={{{name!r}: ...}}) when loading the result"
+        )
+
+    return Operator(name, arity, False, sympy.Function(name), no_numpy, "user operator (unknown here)",
+                    julia_source="")

@@ -23,12 +23,9 @@ import os
 import re
 import secrets
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, Callable, Mapping, Sequence
 
-from .operators import canonical_operator_name
-
-PROTOCOL_VERSION = 1
+from .operators import BUILTIN_OPERATORS, OperatorTable, custom_operator, julia_definition
 
 # ----------------------------------------------------------------------------------------------
 # Kinds of values. Each checks (and normalizes) a Python value and parses CLI text.
@@ -158,7 +155,8 @@ PATH = Kind("a path", _text, str.strip)
 
 
 def operator_list(arity: int) -> Kind:
-    """A list of operator names of one arity, rewritten to the protocol's canonical names."""
+    """A list of operators of one arity: built-in names (rewritten to the protocol's canonical
+    names) or Julia definitions of user operators (``"inv2(x) = 1/x^2"``, kept as given)."""
     expected = f"a list of {'binary' if arity == 2 else 'unary'} operator names"
 
     def check(name: str, value: Any) -> list[str]:
@@ -172,9 +170,12 @@ def operator_list(arity: int) -> Kind:
             if not isinstance(item, str):
                 _fail(name, expected, value)
             try:
-                operator = canonical_operator_name(item, arity)
+                operator = BUILTIN_OPERATORS.canonical_name(item, arity)
             except ValueError as error:
-                raise ValueError(f"{name}: {error}") from None
+                if julia_definition(item) is None:
+                    raise ValueError(f"{name}: {error} (or a Julia definition such as "
+                                     f"{'inv2(x) = 1/x^2' if arity == 1 else 'myop(x, y) = x^2 / (1 + y)'!r})") from None
+                operator = item.strip()
             if operator not in canonical:  # duplicates are harmless; keep the first
                 canonical.append(operator)
         return canonical
@@ -183,6 +184,66 @@ def operator_list(arity: int) -> Kind:
         return [part.strip() for part in text.split(",") if part.strip()]
 
     return Kind(expected, check, parse_text)
+
+
+def _check_mappings(name: str, value: Any) -> dict[str, Any]:
+    if not isinstance(value, Mapping) or not all(isinstance(key, str) for key in value):
+        _fail(name, "a dict from operator name to a function", value)
+    return dict(value)
+
+
+MAPPINGS = Kind("a dict from operator name to a function", _check_mappings, lambda text: _fail("mapping", "given in Python", text))
+
+
+def _check_julia_source(name: str, value: Any) -> str:
+    if not isinstance(value, str) or not value.strip():
+        _fail(name, "Julia source (a non-empty string)", value)
+    if "\x00" in value:
+        _fail(name, "Julia source without NUL characters", value)
+    return value.strip()
+
+
+JULIA_SOURCE = Kind("Julia source", _check_julia_source, str)
+
+# PySR's built-in elementwise losses (LossFunctions.jl names) and what their parameter must be.
+BUILTIN_LOSSES = {"L2DistLoss": None, "L1DistLoss": None, "LogCoshLoss": None, "HuberLoss": "positive",
+                  "LPDistLoss": "positive", "L1EpsilonInsLoss": "non-negative", "QuantileLoss": "between 0 and 1"}
+_BUILTIN_LOSS = re.compile(r"\s*([A-Za-z0-9]+)\s*(?:\(\s*([^()]*?)\s*\))?\s*\Z")
+
+
+def builtin_loss(text: str) -> str | None:
+    """PySR's spelling of a built-in loss, normalised (``"HuberLoss(1.0)"``), or None when
+    ``text`` is Julia source instead. A built-in with a bad parameter is a ValueError.
+
+    >>> builtin_loss("L1DistLoss"), builtin_loss("HuberLoss( 2 )"), builtin_loss("f(x, y) = abs(x - y)")
+    ('L1DistLoss()', 'HuberLoss(2.0)', None)
+    """
+    match = _BUILTIN_LOSS.match(text)
+    if match is None or match.group(1) not in BUILTIN_LOSSES:
+        return None
+    name, parameter_text = match.group(1), match.group(2) or ""
+    requirement = BUILTIN_LOSSES[name]
+    if requirement is None:
+        if parameter_text:
+            raise ValueError(f"elementwise_loss {name}() takes no parameter, got {text!r}")
+        return f"{name}()"
+    try:
+        parameter = float(parameter_text)
+    except ValueError:
+        raise ValueError(f"elementwise_loss {name} needs a {requirement} number, e.g. {name}(1.0); got {text!r}") from None
+    valid = {"positive": parameter > 0, "non-negative": parameter >= 0, "between 0 and 1": 0 < parameter < 1}[requirement]
+    if not valid or not math.isfinite(parameter):
+        raise ValueError(f"elementwise_loss {name} needs a {requirement} number, e.g. {name}(1.0); got {text!r}")
+    return f"{name}({parameter!r})"
+
+
+def _check_elementwise_loss(name: str, value: Any) -> str:
+    source = _check_julia_source(name, value)
+    return builtin_loss(source) or source
+
+
+ELEMENTWISE_LOSS = Kind("a built-in loss such as 'L1DistLoss()' or Julia source of f(prediction, target)",
+                        _check_elementwise_loss, str)
 
 
 def optional(kind: Kind) -> Kind:
@@ -198,12 +259,9 @@ def optional(kind: Kind) -> Kind:
 
 
 def _check_early_stop(name: str, value: Any) -> Any:
-    # options.toml strings have no escapes for line breaks, hence "one line".
-    expected = "a loss threshold (a number) or one line of Julia source"
+    expected = "a loss threshold (a number) or Julia source of a function of (loss, complexity)"
     if isinstance(value, str):
-        if not value.strip() or any(character in value for character in "\n\r\t"):
-            _fail(name, expected, value)
-        return value.strip()
+        return _check_julia_source(name, value)
     if not _is_real(value) or not math.isfinite(float(value)):
         _fail(name, expected, value)
     return float(value)
@@ -237,11 +295,14 @@ def none_as(replacement: Any) -> Callable[[str, Any], dict[str, Any]]:
 
 
 def _early_stop(name: str, value: Any) -> dict[str, Any]:
-    # PySR's early_stop_condition is a loss threshold or Julia source; the protocol has one key
-    # for each form, both always written.
-    if isinstance(value, str):
-        return {"early_stop_loss": -math.inf, "early_stop_condition": value}
-    return {"early_stop_loss": -math.inf if value is None else value, "early_stop_condition": ""}
+    # PySR's early_stop_condition is a loss threshold or Julia source: a threshold is written as
+    # early_stop_loss; source goes to user.jl (see user_functions); none writes nothing.
+    return {"early_stop_loss": value} if isinstance(value, float) else {}
+
+
+def _elementwise_loss(name: str, value: Any) -> dict[str, Any]:
+    # A built-in loss is written here; Julia source goes to user.jl (see user_functions).
+    return {name: value} if value is not None and builtin_loss(value) == value else {}
 
 
 @dataclass(frozen=True)
@@ -277,6 +338,13 @@ OPTIONS: tuple[OptionSpec, ...] = (
     OptionSpec("timeout_in_seconds", None, optional(real(0, exclusive_minimum=True)), "stop after this many seconds (None: no limit)", to_toml=none_as(0.0)),
     OptionSpec("max_evals", None, optional(integer(1)), "stop after this many equation evaluations (None: no limit)", to_toml=none_as(0)),
     OptionSpec("early_stop_condition", None, optional(EARLY_STOP), "stop once an equation reaches this loss, or when this Julia function of (loss, complexity) is true, e.g. 'f(loss, complexity) = loss < 1e-6 && complexity < 10' (None: never)", to_toml=_early_stop),
+    # --- the loss
+    OptionSpec("elementwise_loss", None, optional(ELEMENTWISE_LOSS), "loss of each (prediction, target) pair, averaged over the rows (weighted with weights): a built-in ('L2DistLoss()', 'L1DistLoss()', 'HuberLoss(delta)', 'LogCoshLoss()', 'LPDistLoss(p)', 'L1EpsilonInsLoss(epsilon)', 'QuantileLoss(tau)') or Julia source such as 'myloss(x, y) = abs(x - y)' (None: L2DistLoss(), the mean squared error)", to_toml=_elementwise_loss),
+    OptionSpec("loss_function", None, optional(JULIA_SOURCE), "Julia source of the whole objective, a function of (tree, dataset, options) returning the loss (see docs/custom.md); not with elementwise_loss", to_toml=None),
+    # --- the user's operators in Python (PySR's extra_*_mappings)
+    OptionSpec("extra_sympy_mappings", None, optional(MAPPINGS), "sympy form of each custom operator, e.g. {'inv2': lambda x: 1 / x**2} (required for every custom operator)", to_toml=None),
+    OptionSpec("extra_torch_mappings", None, optional(MAPPINGS), "torch form of custom operators, for the PyTorch export", to_toml=None),
+    OptionSpec("extra_jax_mappings", None, optional(MAPPINGS), "jax form of custom operators, for the JAX export", to_toml=None),
     # --- reproducibility and resources
     OptionSpec("random_state", None, optional(integer(0, SEED_LIMIT)), "seed of every random stream (None: a random seed, recorded in options.toml)"),
     OptionSpec("deterministic", False, BOOLEAN, "identical results for identical inputs, whatever the thread count (needs random_state)"),
@@ -361,6 +429,8 @@ def resolve_options(**given: Any) -> dict[str, Any]:
     Returns a dict with every option of ``OPTIONS``: operator names canonical, ``random_state``
     an actual seed, ``threads`` an actual count, ``output_directory`` an actual path. ``None``
     stays None for ``timeout_in_seconds``, ``max_evals`` and ``early_stop_condition`` (no limit).
+    Two derived entries follow: ``operator_table`` (built-ins plus the custom operators, see
+    ``operator_table``) and ``user_functions`` (role -> Julia source, for user.jl).
 
     >>> resolve_options(random_state=3, threads=2)["random_state"]
     3
@@ -373,6 +443,8 @@ def resolve_options(**given: Any) -> dict[str, Any]:
         for spec in OPTIONS
     }
     _check_together(options)
+    options["operator_table"] = operator_table(options)
+    options["user_functions"] = user_functions(options)
     if options["random_state"] is None:
         options["random_state"] = secrets.randbelow(2**31)
     if options["threads"] is None:
@@ -395,6 +467,11 @@ def _check_together(options: Mapping[str, Any]) -> None:
             f"population_size ({options['population_size']}); lower tournament_selection_n or "
             "raise population_size"
         )
+    if options["elementwise_loss"] is not None and options["loss_function"] is not None:
+        raise ValueError(
+            "elementwise_loss and loss_function are both given; give one: loss_function computes the "
+            "whole loss, elementwise_loss the loss of each row"
+        )
     if options["deterministic"] and options["random_state"] is None:
         raise ValueError(
             "deterministic=True needs a fixed seed: pass random_state as well, e.g. random_state=0"
@@ -402,6 +479,52 @@ def _check_together(options: Mapping[str, Any]) -> None:
     mutation_weights = [options[spec.name] for spec in OPTIONS if spec.name.startswith("weight_")]
     if sum(mutation_weights) <= 0:
         raise ValueError("the weight_* options are all 0; at least one mutation needs a positive weight")
+
+
+def operator_table(options: Mapping[str, Any]) -> OperatorTable:
+    """The search's ``OperatorTable``: the built-ins plus every custom operator of the
+    ``binary_operators`` / ``unary_operators`` lists, with the forms of the extra_*_mappings.
+
+    Their names are replaced by the custom operators' names in ``options`` (in place).
+    """
+    custom = []
+    for key, arity in (("binary_operators", 2), ("unary_operators", 1)):
+        names = []
+        for item in options[key]:
+            if item in BUILTIN_OPERATORS.of_arity(arity):
+                names.append(item)
+                continue
+            try:
+                operator = custom_operator(
+                    item, arity,
+                    sympy_mappings=options["extra_sympy_mappings"] or {},
+                    torch_mappings=options["extra_torch_mappings"],
+                    jax_mappings=options["extra_jax_mappings"],
+                )
+            except ValueError as error:
+                raise ValueError(f"{key}: {error}") from None
+            if operator.name in {o.name for o in custom} | {"early_stop_condition", "elementwise_loss", "loss_function"}:
+                raise ValueError(f"{key}: the custom operator name {operator.name!r} is used twice or is reserved")
+            custom.append(operator)
+            names.append(operator.name)
+        options[key] = names
+    try:
+        return BUILTIN_OPERATORS.with_custom(custom)
+    except ValueError as error:
+        raise ValueError(f"binary_operators/unary_operators: {error}") from None
+
+
+def user_functions(options: Mapping[str, Any]) -> dict[str, str]:
+    """Role -> Julia source of the user's functions other than operators (for user.jl)."""
+    functions = {}
+    if isinstance(options["early_stop_condition"], str):
+        functions["early_stop_condition"] = options["early_stop_condition"]
+    loss = options["elementwise_loss"]
+    if loss is not None and builtin_loss(loss) != loss:
+        functions["elementwise_loss"] = loss
+    if options["loss_function"] is not None:
+        functions["loss_function"] = options["loss_function"]
+    return functions
 
 
 # ----------------------------------------------------------------------------------------------
@@ -445,130 +568,19 @@ def options_help() -> str:
 
 
 # ----------------------------------------------------------------------------------------------
-# options.toml
+# options.toml entries (the file itself is run_folder.py's)
 # ----------------------------------------------------------------------------------------------
 
 
-def _toml_value(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if _is_integer(value):
-        return str(int(value))
-    if _is_real(value):
-        value = float(value)
-        if math.isnan(value):
-            raise ValueError("NaN cannot be written to options.toml")
-        if math.isinf(value):
-            return "inf" if value > 0 else "-inf"
-        return repr(value)  # shortest round-trip text, always with '.' or 'e' (a TOML float)
-    if isinstance(value, str):
-        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
-    if isinstance(value, (list, tuple)):
-        return "[" + ", ".join(_toml_value(item) for item in value) + "]"
-    raise TypeError(f"cannot write {value!r} to options.toml")
-
-
-def toml_entries(
-    options: Mapping[str, Any],
-    *,
-    n_rows: int,
-    n_features: int,
-    has_weights: bool,
-    variable_names: Sequence[str],
-) -> dict[str, Any]:
-    """The key/value pairs of options.toml, in order (protocol first, then the option table).
-
-    ``options`` must come from ``resolve_options``.
-    """
-    from .data import validate_variable_names  # data imports nothing from here
-
-    entries: dict[str, Any] = {
-        "protocol_version": PROTOCOL_VERSION,
-        "n_rows": int(n_rows),
-        "n_features": int(n_features),
-        "precision": options["precision"],
-        "has_weights": bool(has_weights),
-        "variable_names": validate_variable_names(variable_names, n_features),
-    }
+def toml_entries(options: Mapping[str, Any]) -> dict[str, Any]:
+    """The option entries of options.toml, in table order (``options`` from ``resolve_options``)."""
+    entries: dict[str, Any] = {}
     for spec in OPTIONS:
         if spec.to_toml is not None:
             entries.update(spec.to_toml(spec.name, options[spec.name]))
     # 0 means "as deep as maxsize allows": the engine always receives an actual limit.
     if entries["maxdepth"] == 0:
         entries["maxdepth"] = options["maxsize"]
-    return entries
-
-
-def format_options_toml(entries: Mapping[str, Any]) -> str:
-    """options.toml text for ``entries`` (see ``toml_entries``)."""
-    lines = [f"# pysr_lite run options (protocol version {PROTOCOL_VERSION}); written by the frontend"]
-    lines += [f"{key} = {_toml_value(value)}" for key, value in entries.items()]
-    return "\n".join(lines) + "\n"
-
-
-def write_options_toml(
-    path: str | os.PathLike,
-    options: Mapping[str, Any],
-    *,
-    n_rows: int,
-    n_features: int,
-    has_weights: bool,
-    variable_names: Sequence[str],
-) -> Path:
-    """Write options.toml for a run (every key, per docs/protocol.md) and return its path."""
-    entries = toml_entries(
-        options,
-        n_rows=n_rows,
-        n_features=n_features,
-        has_weights=has_weights,
-        variable_names=variable_names,
-    )
-    path = Path(path)
-    path.write_text(format_options_toml(entries), encoding="utf-8")
-    return path
-
-
-def read_options_toml(path: str | os.PathLike) -> dict[str, Any]:
-    """Read a run's options.toml back (``tomllib`` when available, else the protocol's subset)."""
-    try:
-        import tomllib
-    except ModuleNotFoundError:  # Python < 3.11
-        return _read_restricted_toml(Path(path).read_text(encoding="utf-8"))
-    with open(path, "rb") as file:
-        return tomllib.load(file)
-
-
-_TOML_STRING = re.compile(r'"((?:[^"\\]|\\["\\])*)"')
-
-
-def _toml_scalar(text: str) -> Any:
-    text = text.strip()
-    if text in ("true", "false"):
-        return text == "true"
-    string = _TOML_STRING.fullmatch(text)
-    if string:
-        return string.group(1).replace('\\"', '"').replace("\\\\", "\\")
-    if re.fullmatch(r"[+-]?\d+", text):
-        return int(text)
-    return float(text)  # also inf, -inf, nan
-
-
-def _read_restricted_toml(text: str) -> dict[str, Any]:
-    """The protocol's TOML subset: ``key = value`` lines of scalars and flat string arrays."""
-    entries: dict[str, Any] = {}
-    for number, line in enumerate(text.splitlines(), start=1):
-        line = line.strip()
-        if not line or line.startswith("#"):
-            continue
-        key, equals, value = line.partition("=")
-        value = value.strip()
-        if not equals:
-            raise ValueError(f"options.toml line {number}: expected key = value, got {line!r}")
-        if value.startswith("["):
-            items = _TOML_STRING.findall(value)
-            entries[key.strip()] = [item.replace('\\"', '"').replace("\\\\", "\\") for item in items]
-        else:
-            entries[key.strip()] = _toml_scalar(value.split(" #")[0])
     return entries
 
 

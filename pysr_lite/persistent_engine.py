@@ -58,6 +58,7 @@ class PersistentEngine:
         self._stderr_log = None  # the current run's engine_stderr.log
         self._echo_stderr = False
         self.busy = threading.Lock()
+        self._runs = 0  # tags runs, so that a reply is never mistaken for another run's
         threading.Thread(target=engine_module._pump, args=(self.process.stdout, self._lines), daemon=True).start()
         threading.Thread(target=self._collect_stderr, daemon=True).start()
         self._wait_until_ready()
@@ -76,8 +77,9 @@ class PersistentEngine:
             if self._echo_stderr:
                 sys.stderr.write(line)
 
-    def _read_until_ready(self, until: float, on_line=None) -> str:
-        """Pass stdout lines to ``on_line`` until the engine says `ready`.
+    def _read_until_ready(self, until: float, on_line=None, tag: str | None = None) -> str:
+        """Pass stdout lines to ``on_line`` until the engine says `ready` (with ``run=tag`` when a
+        tag is given: the end of that run, not of an earlier one).
 
         Returns "ready", "closed" (the process ended its output) or "late" (``time.monotonic()``
         passed ``until``).
@@ -91,7 +93,9 @@ class PersistentEngine:
                 return "closed"
             parsed = parse_protocol_line(line)
             if parsed is not None and parsed[0] == "ready":
-                return "ready"
+                if tag is None or str(parsed[1].get("run")) == tag:
+                    return "ready"
+                continue  # the end of an earlier run: not ours
             if on_line is not None:
                 on_line(line)
         return "late"
@@ -119,7 +123,9 @@ class PersistentEngine:
         ) as stderr_log:
             self._stderr_log, self._echo_stderr = stderr_log, verbosity > 0
             try:
-                self.process.stdin.write(f"run {run_directory}\n")
+                self._runs += 1
+                self._tag = str(self._runs)
+                self.process.stdin.write(run_command(self._tag, run_directory))
                 self.process.stdin.flush()
                 try:
                     self._follow_until_ready(report, stdout_log, printer, deadline)
@@ -148,7 +154,7 @@ class PersistentEngine:
 
     def _follow_until_ready(self, report: EngineReport, log, printer: ProgressPrinter, deadline) -> None:
         outcome = self._read_until_ready(math.inf if deadline is None else deadline,
-                                         lambda line: handle_engine_line(line, log, report, printer))
+                                         lambda line: handle_engine_line(line, log, report, printer), self._tag)
         if outcome == "closed":  # the process died mid-search
             self.process.wait()
         elif outcome == "late":
@@ -160,7 +166,7 @@ class PersistentEngine:
         """`stop` ends the running search (the front is written, then `ready`); else kill."""
         engine_module.request_stop(self.process)
         outcome = self._read_until_ready(time.monotonic() + engine_module.INTERRUPT_GRACE_SECONDS,
-                                         lambda line: handle_engine_line(line, log, report, printer))
+                                         lambda line: handle_engine_line(line, log, report, printer), self._tag)
         if outcome != "ready":
             self.close()
 
@@ -180,6 +186,16 @@ class PersistentEngine:
             except (ProcessLookupError, PermissionError):
                 pass
             self.process.wait()
+
+
+def run_command(tag: str, run_directory: Path) -> str:
+    """The `run` command line for the engine's stdin: the path as hexadecimal UTF-8, so that no
+    character of it (a newline, say) can end the line and smuggle in another command.
+
+    >>> run_command("3", Path("/tmp/a b"))
+    'run 3 2f746d702f612062\\n'
+    """
+    return f"run {tag} {os.fsencode(run_directory).hex()}\n"
 
 
 _cached: PersistentEngine | None = None

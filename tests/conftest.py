@@ -16,7 +16,10 @@ import numpy as np
 import pytest
 import sympy
 
+from pysr_lite.data import prepare_dataset
 from pysr_lite.engine import Engine, locate_engine
+from pysr_lite.options import resolve_options, toml_entries
+from pysr_lite.run_folder import write_run_folder
 
 # Small, seeded, deterministic searches: each end-to-end test takes a few seconds.
 # Small enough for seconds per search, large enough that recovery does not hang on one lucky
@@ -136,3 +139,14 @@ def pids_running_in(run_directory: Path) -> list[int]:
         if os.fsencode(str(run_directory)) in arguments:
             pids.append(int(entry.name))
     return pids
+
+
+def write_prepared_run_folder(run_directory, X, y, **options):
+    """A run folder written as ``search()`` writes it (data, options.toml, user.jl), for tests
+    that start the engine themselves or damage a file first; returns the resolved options."""
+    resolved = resolve_options(**options)
+    dataset = prepare_dataset(X, y, operators=resolved["operator_table"])
+    Path(run_directory).mkdir(parents=True, exist_ok=True)
+    write_run_folder(run_directory, dataset, toml_entries(resolved), precision=resolved["precision"],
+                     operators=resolved["operator_table"], user_functions=resolved["user_functions"])
+    return resolved

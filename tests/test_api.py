@@ -21,13 +21,14 @@ import sympy
 import pysr_lite
 from pysr_lite import engine as engine_module
 from pysr_lite import load_result, search
-from pysr_lite.data import prepare_dataset, write_data_files
+from pysr_lite.data import prepare_dataset
 from pysr_lite.engine import EngineError, EngineInputError, JuliaNotFoundError, check_report
 from pysr_lite.equations import EquationSyntaxError, node_count, parse_equation
 from pysr_lite.hall_of_fame import HallOfFameError
-from pysr_lite.options import read_options_toml, resolve_options, write_options_toml
+from pysr_lite.options import resolve_options
+from pysr_lite.run_folder import read_run_folder
 
-from conftest import assert_recovers, pids_running_in, run_folders, uniform_data
+from conftest import assert_recovers, pids_running_in, run_folders, uniform_data, write_prepared_run_folder
 
 # The fake engine speaks only the one-search command line, and the kill test looks for the
 # process of one run: those tests ask for a fresh engine process per search.
@@ -91,7 +92,7 @@ def test_dataframe_columns_name_the_variables(engine, fast_search):
     # Prediction reads DataFrame columns by name, whatever their order.
     shuffled = frame[["speed", "mass"]]
     np.testing.assert_allclose(result.predict(shuffled), energy, rtol=1e-6, atol=1e-6)
-    assert read_options_toml(result.run_directory / "options.toml")["variable_names"] == ["mass", "speed"]
+    assert read_run_folder(result.run_directory).settings["variable_names"] == ["mass", "speed"]
 
 
 def test_weights_reach_the_engine(engine, fast_search):
@@ -102,7 +103,7 @@ def test_weights_reach_the_engine(engine, fast_search):
     weights[:20] = 0.0
     result = search(X, y, weights=weights, binary_operators=["+", "*"], **fast_search)
     assert (result.run_directory / "weights.bin").is_file()
-    assert read_options_toml(result.run_directory / "options.toml")["has_weights"] is True
+    assert read_run_folder(result.run_directory).settings["has_weights"] is True
     assert_recovers(result, "2*x0 + 1")
 
 
@@ -157,7 +158,8 @@ def test_early_stop_condition_as_julia_source(engine, fast_search):
     condition = "f(loss, complexity) = loss < 1e-8 && complexity <= 3"
     result = search(X, X[:, 0] * X[:, 1], **dict(fast_search, niterations=1000, early_stop_condition=condition))
     assert result.stats["reason"] == "early_stop"
-    assert read_options_toml(result.run_directory / "options.toml")["early_stop_condition"] == condition
+    assert read_run_folder(result.run_directory).settings["user_functions"]["early_stop_condition"] == "early_stop_condition"
+    assert condition in (result.run_directory / "user.jl").read_text()
 
 
 def test_invalid_julia_early_stop_condition_is_a_value_error(engine, fast_search):
@@ -280,10 +282,7 @@ def test_engine_rejects_invalid_options_with_exit_2(engine, tmp_path):
     """The real engine, on a run folder with an invalid value written by hand."""
     run_directory = tmp_path / "run"
     run_directory.mkdir()
-    dataset = prepare_dataset(uniform_data(n_rows=10), np.ones(10))
-    write_data_files(run_directory, dataset, 64)
-    write_options_toml(run_directory / "options.toml", resolve_options(random_state=0), n_rows=10, n_features=2,
-                       has_weights=False, variable_names=dataset.variable_names)
+    write_prepared_run_folder(run_directory, uniform_data(n_rows=10), np.ones(10), random_state=0)
     toml = run_directory / "options.toml"
     toml.write_text(toml.read_text().replace("populations = 31", "populations = -4"))
     report = engine.start(run_directory, 1).follow(verbosity=0)
@@ -311,8 +310,7 @@ def test_engine_command_is_the_protocol_one(engine):
 def make_run_folder(tmp_path, hall_of_fame_text):
     run_directory = tmp_path / "run"
     run_directory.mkdir(parents=True)
-    write_options_toml(run_directory / "options.toml", resolve_options(random_state=0), n_rows=1, n_features=2,
-                       has_weights=False, variable_names=["x0", "x1"])
+    write_prepared_run_folder(run_directory, uniform_data(n_rows=1), np.ones(1), random_state=0)
     (run_directory / "hall_of_fame.csv").write_text(hall_of_fame_text)
     return run_directory
 
@@ -437,13 +435,8 @@ def test_engine_stops_on_request_as_the_protocol_says(engine, fast_search):
     """Protocol: on a `stop` line the engine writes its front, prints `done reason=interrupted`, exits 0."""
     X = uniform_data(seed=11)
     y = np.exp(X[:, 0]) * np.sin(X[:, 1]) + X[:, 0] ** 3
-    options = resolve_options(**dict(fast_search, niterations=100000, unary_operators=["sin"]))
     run_directory = Path(fast_search["output_directory"]) / "manual"
-    run_directory.mkdir(parents=True)
-    dataset = prepare_dataset(X, y)
-    write_data_files(run_directory, dataset, 64)
-    write_options_toml(run_directory / "options.toml", options, n_rows=200, n_features=2, has_weights=False,
-                       variable_names=dataset.variable_names)
+    write_prepared_run_folder(run_directory, X, y, **dict(fast_search, niterations=100000, unary_operators=["sin"]))
     process = engine.start(run_directory, 2)
     deadline = time.monotonic() + 90
     while not (run_directory / "hall_of_fame.csv").exists():

@@ -6,14 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from pysr_lite.data import (
-    create_run_directory,
-    prepare_dataset,
-    prepare_features,
-    read_data_files,
-    validate_variable_names,
-    write_data_files,
-)
+from pysr_lite.data import prepare_dataset, prepare_features, validate_variable_names
+from pysr_lite.run_folder import create_run_directory, read_data_files, write_data_files
 
 X = np.arange(12, dtype=float).reshape(4, 3)
 Y = np.array([1.0, 2.0, 3.0, 4.0])

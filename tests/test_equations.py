@@ -21,10 +21,12 @@ from pysr_lite.equations import (
 from pysr_lite.export.latex import to_latex
 from pysr_lite.operators import (
     ALIASES,
-    BINARY_OPERATORS,
-    UNARY_OPERATORS,
+    BUILTIN_OPERATORS,
     canonical_operator_name,
 )
+
+BINARY_OPERATORS = BUILTIN_OPERATORS.of_arity(2)
+UNARY_OPERATORS = BUILTIN_OPERATORS.of_arity(1)
 
 NAMES = ["x0", "x1"]
 x0, x1 = sympy.symbols("x0 x1")

@@ -10,19 +10,16 @@ from pysr_lite import options as options_module
 from pysr_lite.options import (
     OPTION_SPECS,
     OPTIONS,
-    format_options_toml,
     parse_option_text,
-    read_options_toml,
     resolve_options,
     toml_entries,
-    write_options_toml,
 )
 
+# The option keys of options.toml (the run keys protocol_version, n_rows, ... are run_folder.py's).
 PROTOCOL_KEYS = {
-    "protocol_version", "n_rows", "n_features", "precision", "has_weights", "variable_names",
-    "binary_operators", "unary_operators", "niterations", "populations", "population_size",
+    "precision", "binary_operators", "unary_operators", "niterations", "populations", "population_size",
     "ncycles_per_iteration", "maxsize", "maxdepth", "parsimony", "timeout_in_seconds", "max_evals",
-    "early_stop_loss", "early_stop_condition", "random_state", "deterministic", "threads",
+    "random_state", "deterministic", "threads",
 }
 FURTHER_SEARCH_KEYS = {
     "tournament_selection_n", "tournament_selection_p", "annealing", "alpha",
@@ -35,7 +32,7 @@ FURTHER_SEARCH_KEYS = {
 
 
 def entries_for(**given):
-    return toml_entries(resolve_options(**given), n_rows=5, n_features=2, has_weights=False, variable_names=["a", "b"])
+    return toml_entries(resolve_options(**given))
 
 
 def test_pysr_defaults():
@@ -117,12 +114,11 @@ def test_options_toml_none_values_and_resolved_defaults():
     entries = entries_for(random_state=7, threads=3)
     assert entries["timeout_in_seconds"] == 0
     assert entries["max_evals"] == 0
-    assert entries["early_stop_loss"] == -math.inf
-    assert entries["early_stop_condition"] == ""
+    assert "early_stop_loss" not in entries  # no threshold: the engine's default, never
+    assert "elementwise_loss" not in entries  # the engine's default, L2DistLoss()
     assert entries["random_state"] == 7
     assert entries["threads"] == 3
     assert entries["maxdepth"] == entries["maxsize"] == 30
-    assert entries["protocol_version"] == 1
 
 
 def test_options_toml_written_values():
@@ -134,47 +130,17 @@ def test_options_toml_written_values():
 
 
 def test_early_stop_condition_is_a_threshold_or_julia_source():
-    threshold = entries_for(early_stop_condition=1e-6, random_state=0)
-    assert (threshold["early_stop_loss"], threshold["early_stop_condition"]) == (1e-6, "")
-    source = "f(loss, complexity) = loss < 1e-6 && complexity < 10"
-    julia = entries_for(early_stop_condition=source, random_state=0)
-    assert (julia["early_stop_loss"], julia["early_stop_condition"]) == (-math.inf, source)
-    assert f'early_stop_condition = "{source}"' in format_options_toml(julia)
-    for bad in ["", "f(loss, c) =\n loss < 1", math.inf, [1.0]]:
-        with pytest.raises(ValueError, match="early_stop_condition must be a loss threshold \\(a number\\) or one line of Julia source"):
+    threshold = resolve_options(early_stop_condition=1e-6, random_state=0)
+    assert toml_entries(threshold)["early_stop_loss"] == 1e-6 and threshold["user_functions"] == {}
+    source = "f(loss, complexity) =\n    loss < 1e-6 && complexity < 10"
+    julia = resolve_options(early_stop_condition=source, random_state=0)
+    assert "early_stop_loss" not in toml_entries(julia)
+    assert julia["user_functions"] == {"early_stop_condition": source}
+    for bad in ["", "  ", math.inf, [1.0]]:
+        with pytest.raises(ValueError, match="early_stop_condition must be"):
             resolve_options(early_stop_condition=bad)
     assert parse_option_text("early_stop_condition", "1e-8") == 1e-8
     assert parse_option_text("early_stop_condition", source) == source
-
-
-def test_options_toml_reads_back_identically_with_tomllib(tmp_path):
-    resolved = resolve_options(binary_operators=["+", "^", "max"], unary_operators=["cos", "exp"], random_state=2, precision=32)
-    path = write_options_toml(
-        tmp_path / "options.toml", resolved, n_rows=3, n_features=2, has_weights=True, variable_names=["mass", "v_1"]
-    )
-    expected = toml_entries(resolved, n_rows=3, n_features=2, has_weights=True, variable_names=["mass", "v_1"])
-    tomllib = pytest.importorskip("tomllib")  # Python >= 3.11
-    with open(path, "rb") as file:
-        assert tomllib.load(file) == expected
-    assert options_module._read_restricted_toml(path.read_text()) == expected
-    assert read_options_toml(path) == expected
-
-
-def test_options_toml_lines_use_the_protocol_subset():
-    text = format_options_toml(entries_for(random_state=0))
-    for line in text.splitlines():
-        if line.startswith("#"):
-            continue
-        key, value = line.split(" = ")
-        assert key.isidentifier()
-        assert value in ("true", "false", "inf", "-inf") or value[0] in '"[-0123456789', line
-    assert "early_stop_loss = -inf" in text
-    assert 'binary_operators = ["+", "-", "*", "/"]' in text
-
-
-def test_options_toml_rejects_bad_variable_names():
-    with pytest.raises(ValueError, match="not an identifier"):
-        toml_entries(resolve_options(), n_rows=1, n_features=1, has_weights=False, variable_names=["a b"])
 
 
 def test_option_text_as_on_the_command_line():

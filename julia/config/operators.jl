@@ -48,15 +48,42 @@ const UNARY_FUNCTIONS = (neg, square, cube, inverse, abs, sign, relu, safe_sqrt,
                          safe_acos, atan, asinh, safe_acosh, safe_atanh)
 
 """
-    OperatorSet(binary_names, unary_names)
+    UserOperator(name, f)
+
+An operator the user defined (PySR's `"myop(x, y) = x^2 / (1 + y)"`). Its evaluation kernels
+catch what it throws and give NaN (see `evaluate.jl`), so a domain error rejects the equation
+instead of ending the search.
+"""
+struct UserOperator{F}
+    name::String
+    f::F
+end
+
+"""The value of a user operator as the float type `T`: NaN when it throws or is not a real number."""
+@inline function call_user_operator(::Type{T}, op::UserOperator, arguments...) where {T}
+    value = try
+        op.f(arguments...)
+    catch error
+        error isa InterruptException && rethrow()
+        return T(NaN)
+    end
+    return value isa Real ? T(value) : T(NaN)
+end
+
+"""
+    OperatorSet(binary, unary)
 
 The operators of one search. `binary` and `unary` hold the functions of every built-in operator
 in tuples, so the evaluator dispatches on an operator index without dynamic calls (see
-`call_operator`); `binary_choices` / `unary_choices` are the indices the search may use.
+`call_operator`), followed by the search's own user operators; `binary_choices` /
+`unary_choices` are the indices the search may use. Operators are given by name, or for user
+operators as `UserOperator`s (or plain functions, named by `nameof`).
 
 ```julia
 ops = OperatorSet(["+", "*"], ["cos"])
 ops.binary_names[binary_index(ops, "*")] == "*"
+square_plus(x, y) = x^2 + y
+ops = OperatorSet(["+", square_plus], String[])   # a user operator
 ```
 """
 struct OperatorSet{B<:Tuple,U<:Tuple}
@@ -68,20 +95,37 @@ struct OperatorSet{B<:Tuple,U<:Tuple}
     unary_choices::Vector{Int}
 end
 
-function OperatorSet(binary_names::AbstractVector, unary_names::AbstractVector)
-    binary_names = String[strip(name) for name in binary_names]
-    unary_names = String[strip(name) for name in unary_names]
-    for (names, known, kind) in ((binary_names, BINARY_NAMES, "binary"), (unary_names, UNARY_NAMES, "unary"))
-        for name in names
-            name in known || throw(ArgumentError("unknown $kind operator \"$name\"; known: $(join(sort(collect(known)), ", "))"))
+as_operator(operator::AbstractString) = String(strip(operator))
+as_operator(operator::UserOperator) = operator
+as_operator(operator::Function) = UserOperator(string(nameof(operator)), operator)
+operator_name(operator) = operator isa UserOperator ? operator.name : operator
+
+function OperatorSet(binary_operators::AbstractVector, unary_operators::AbstractVector)
+    binary_operators = Any[as_operator(operator) for operator in binary_operators]
+    unary_operators = Any[as_operator(operator) for operator in unary_operators]
+    for (operators, known, kind) in ((binary_operators, BINARY_NAMES, "binary"), (unary_operators, UNARY_NAMES, "unary"))
+        for operator in operators
+            operator isa UserOperator && !(operator.name in known) && continue
+            operator isa UserOperator && throw(ArgumentError(
+                "user $kind operator $(operator.name) has the name of a built-in operator; rename it"))
+            operator in known || throw(ArgumentError(
+                "unknown $kind operator \"$operator\"; known: $(join(sort(collect(known)), ", ")) (or define it in Julia)"))
         end
+        names = map(operator_name, operators)
         length(unique(names)) == length(names) || throw(ArgumentError("duplicate $kind operators in $names"))
     end
-    isempty(binary_names) && isempty(unary_names) && throw(ArgumentError("at least one operator is needed"))
-    return OperatorSet(BINARY_FUNCTIONS, UNARY_FUNCTIONS, collect(String, BINARY_NAMES), collect(String, UNARY_NAMES),
-                       Int[findfirst(==(name), BINARY_NAMES) for name in binary_names],
-                       Int[findfirst(==(name), UNARY_NAMES) for name in unary_names])
+    isempty(binary_operators) && isempty(unary_operators) && throw(ArgumentError("at least one operator is needed"))
+    user_binary = Tuple(operator for operator in binary_operators if operator isa UserOperator)
+    user_unary = Tuple(operator for operator in unary_operators if operator isa UserOperator)
+    binary_names = [collect(String, BINARY_NAMES); String[operator.name for operator in user_binary]]
+    unary_names = [collect(String, UNARY_NAMES); String[operator.name for operator in user_unary]]
+    return OperatorSet((BINARY_FUNCTIONS..., user_binary...), (UNARY_FUNCTIONS..., user_unary...),
+                       binary_names, unary_names,
+                       Int[findfirst(==(operator_name(operator)), binary_names) for operator in binary_operators],
+                       Int[findfirst(==(operator_name(operator)), unary_names) for operator in unary_operators])
 end
+
+has_user_operators(ops::OperatorSet) = length(ops.binary) > length(BINARY_FUNCTIONS) || length(ops.unary) > length(UNARY_FUNCTIONS)
 
 n_binary(ops::OperatorSet) = length(ops.binary_choices)
 n_unary(ops::OperatorSet) = length(ops.unary_choices)

@@ -15,7 +15,9 @@ const DEFAULT_OPTIONS = (
     timeout_in_seconds = 0.0,    # 0: none
     max_evals = 0,               # 0: none
     early_stop_loss = -Inf,      # stop when an equation reaches this loss
-    early_stop_condition = "",   # or Julia source of a function (loss, complexity) -> Bool
+    early_stop_condition = "",   # or a function (loss, complexity) -> Bool, or Julia source of one
+    elementwise_loss = nothing,  # L2DistLoss(); a built-in loss ("L1DistLoss()"), or a function (prediction, target[, weight])
+    loss_function = nothing,     # or a function (tree, dataset, options) -> loss
     random_state = 0,
     deterministic = false,
     tournament_selection_n = 15,
@@ -62,56 +64,62 @@ const DEFAULT_OPTIONS = (
 
 The immutable settings of one search, built once and passed down. Keywords are PySR's option
 names (see `DEFAULT_OPTIONS`); unknown names and out-of-range values raise an `ArgumentError`
-that names the option.
+that names the option. Operators are names of built-ins or Julia functions (user operators);
+`elementwise_loss` is a built-in loss (`"L1DistLoss()"`, `ElementwiseLoss("HuberLoss", 1.0)`) or a
+function of (prediction, target[, weight]); `loss_function` a function of (tree, dataset,
+options); `early_stop_condition` a loss threshold (`early_stop_loss`), a function of (loss,
+complexity) or Julia source of one.
 
 ```julia
 options = Options(binary_operators=["+", "*"], unary_operators=["cos"], maxsize=20)
+options = Options(binary_operators=["+", "*"], elementwise_loss="L1DistLoss()")
 ```
 """
-struct Options{B<:Tuple,U<:Tuple}
-    operators::OperatorSet{B,U}
-    niterations::Int
-    populations::Int
-    population_size::Int
-    ncycles_per_iteration::Int
-    maxsize::Int
-    maxdepth::Int
-    parsimony::Float64
-    timeout_in_seconds::Float64
-    max_evals::Int
-    early_stop_loss::Float64
-    early_stop_condition::String
-    random_state::Int
-    deterministic::Bool
-    tournament_selection_n::Int
-    tournament_selection_p::Float64
-    annealing::Bool
-    alpha::Float64
-    adaptive_parsimony_scaling::Float64
-    use_frequency::Bool
-    use_frequency_in_tournament::Bool
-    migration::Bool
-    hof_migration::Bool
-    fraction_replaced::Float64
-    fraction_replaced_hof::Float64
-    topn::Int
-    crossover_probability::Float64
-    mutation_weights::MutationWeights
-    optimizer_algorithm::Symbol
-    optimizer_nrestarts::Int
-    optimize_probability::Float64
-    optimizer_iterations::Int
-    perturbation_factor::Float64
-    should_simplify::Bool
-    should_optimize_constants::Bool
-    warmup_maxsize_by::Float64
-    batching::Bool
-    batch_size::Int
-    precision::Int
-    verbosity::Int
+struct Options{B<:Tuple,U<:Tuple,L}
+    operators::OperatorSet{B,U}       # built-in and user operators, and which ones the search uses
+    loss::L                           # ElementwiseLoss, UserElementwiseLoss or UserObjective
+    niterations::Int                  # iterations: every population evolves, then they migrate
+    populations::Int                  # populations evolved in parallel
+    population_size::Int              # equations per population
+    ncycles_per_iteration::Int        # evolution cycles of a population per iteration
+    maxsize::Int                      # largest complexity of an equation
+    maxdepth::Int                     # largest depth of an equation
+    parsimony::Float64                # cost per unit of complexity in selection
+    timeout_in_seconds::Float64       # wall-clock budget from the start of the run; 0: none
+    max_evals::Int                    # budget of equation evaluations; 0: none
+    early_stop_loss::Float64          # stop once an equation's loss is at most this
+    early_stop_condition::Function    # stop once this is true for an equation: (loss, complexity) -> Bool
+    random_state::Int                 # seed of every random stream
+    deterministic::Bool               # no wall-clock checks inside iterations: same seed, same front
+    tournament_selection_n::Int       # contestants per tournament
+    tournament_selection_p::Float64   # probability that the best contestant wins
+    annealing::Bool                   # accept worse offspring with a temperature-dependent probability
+    alpha::Float64                    # temperature scale of annealing
+    adaptive_parsimony_scaling::Float64  # how strongly frequent complexities are penalised
+    use_frequency::Bool               # penalise frequent complexities when accepting offspring
+    use_frequency_in_tournament::Bool # ... and in tournaments
+    migration::Bool                   # migrate the best equations between populations
+    hof_migration::Bool               # migrate hall-of-fame equations into populations
+    fraction_replaced::Float64        # share of a population replaced by migrants
+    fraction_replaced_hof::Float64    # share replaced by hall-of-fame migrants
+    topn::Int                         # best equations of each population offered for migration
+    crossover_probability::Float64    # crossover instead of mutation
+    mutation_weights::MutationWeights # relative frequency of each mutation kind
+    optimizer_algorithm::Symbol       # :BFGS or :NelderMead for constant fitting
+    optimizer_nrestarts::Int          # extra starts of the constant optimizer
+    optimize_probability::Float64     # chance that a member's constants are fitted after an iteration
+    optimizer_iterations::Int         # iterations of the constant optimizer
+    perturbation_factor::Float64      # scale of constant mutations
+    should_simplify::Bool             # simplify equations algebraically
+    should_optimize_constants::Bool   # fit constants with the optimizer
+    warmup_maxsize_by::Float64        # share of the search over which maxsize grows to its value
+    batching::Bool                    # evolve on mini-batches
+    batch_size::Int                   # rows per mini-batch
+    precision::Int                    # 32 or 64: float type of the data and the search
+    verbosity::Int                    # 0: quiet
 end
 
-# early_stop_condition: Julia source compiled into a (loss, complexity) -> Bool function.
+# early_stop_condition: none by default.
 never_stop(loss, complexity) = false
 
 """
@@ -123,15 +131,43 @@ Julia source of a function of (loss, complexity), as PySR takes it:
 function compile_stop_condition(source::AbstractString)
     isempty(strip(source)) && return never_stop
     condition = try
-        Core.eval(Module(:EarlyStopCondition), Meta.parse(source))
+        load_user_function(source, "early_stop_condition")
     catch error
-        throw(ArgumentError("early_stop_condition is not valid Julia: $(sprint(showerror, error))"))
+        error isa UserCodeError || rethrow()
+        throw(ArgumentError("early_stop_condition is not valid Julia: $(error.message)"))
     end
-    # The method was defined after this code was compiled: ask in the newest world.
+    return check_stop_condition(condition)
+end
+
+function check_stop_condition(condition)
+    # The method may have been defined after this code was compiled: ask in the newest world.
     condition isa Function && Base.invokelatest(applicable, condition, 1.0, 1) || throw(ArgumentError(
         "early_stop_condition must define a function of (loss, complexity), e.g. " *
         "\"f(loss, complexity) = loss < 1e-6 && complexity < 10\""))
     return condition
+end
+
+stop_condition(condition::AbstractString) = compile_stop_condition(condition)
+stop_condition(condition::Function) = check_stop_condition(condition)
+stop_condition(::Nothing) = never_stop
+
+"""The search's loss from the `elementwise_loss` and `loss_function` options (giving both is an error)."""
+function search_loss(elementwise_loss, loss_function)
+    if loss_function !== nothing
+        elementwise_loss === nothing || elementwise_loss == "" || throw(ArgumentError(
+            "give elementwise_loss or loss_function, not both: loss_function computes the whole loss"))
+        loss_function isa Function || throw(ArgumentError("loss_function must be a function of (tree, dataset, options)"))
+        return UserObjective(loss_function)
+    end
+    elementwise_loss === nothing && return L2_LOSS
+    elementwise_loss isa ElementwiseLoss && return elementwise_loss
+    elementwise_loss isa AbstractString && return isempty(strip(elementwise_loss)) ? L2_LOSS : parse_elementwise_loss(elementwise_loss)
+    elementwise_loss isa Function || throw(ArgumentError(
+        "elementwise_loss must be a built-in loss such as \"L1DistLoss()\" or a function of (prediction, target)"))
+    takes_weight = Base.invokelatest(applicable, elementwise_loss, 1.0, 1.0, 1.0)
+    takes_weight || Base.invokelatest(applicable, elementwise_loss, 1.0, 1.0) || throw(ArgumentError(
+        "elementwise_loss must be a function of (prediction, target) or (prediction, target, weight)"))
+    return UserElementwiseLoss(elementwise_loss, takes_weight)
 end
 
 function check_option(condition::Bool, name::Symbol, value, requirement::AbstractString)
@@ -182,17 +218,14 @@ function Options(; kwargs...)
         check_option(value >= 0, Symbol(:weight_, kind), value, "non-negative")
     end
     check_option(sum(weights.values) > 0, :weight_add_node, weights.values, "such that some mutation weight is positive")
-    compile_stop_condition(s.early_stop_condition)  # fail here, with the other invalid options
     operators = OperatorSet(collect(s.binary_operators), collect(s.unary_operators))
+    loss = search_loss(s.elementwise_loss, s.loss_function)
+    # Fields by name, never by position: a misplaced value cannot silently swap two options.
+    fields = (operators = operators, loss = loss,
+              maxdepth = s.maxdepth == 0 ? s.maxsize : s.maxdepth,
+              early_stop_condition = stop_condition(s.early_stop_condition),
+              mutation_weights = weights, optimizer_algorithm = Symbol(s.optimizer_algorithm))
+    O = Options{typeof(operators.binary),typeof(operators.unary),typeof(loss)}
     # Explicit parameters make the constructor convert (e.g. an integer timeout to Float64).
-    return Options{typeof(operators.binary),typeof(operators.unary)}(operators, s.niterations, s.populations, s.population_size,
-        s.ncycles_per_iteration, s.maxsize, s.maxdepth == 0 ? s.maxsize : s.maxdepth,
-        s.parsimony, s.timeout_in_seconds, s.max_evals, s.early_stop_loss, s.early_stop_condition, s.random_state,
-        s.deterministic, s.tournament_selection_n, s.tournament_selection_p, s.annealing,
-        s.alpha, s.adaptive_parsimony_scaling, s.use_frequency, s.use_frequency_in_tournament,
-        s.migration, s.hof_migration, s.fraction_replaced, s.fraction_replaced_hof, s.topn,
-        s.crossover_probability, weights, Symbol(s.optimizer_algorithm), s.optimizer_nrestarts,
-        s.optimize_probability, s.optimizer_iterations, s.perturbation_factor, s.should_simplify,
-        s.should_optimize_constants, s.warmup_maxsize_by, s.batching, s.batch_size, s.precision,
-        s.verbosity)
+    return O((haskey(fields, name) ? getfield(fields, name) : getfield(s, name) for name in fieldnames(O))...)
 end

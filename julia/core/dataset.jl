@@ -123,12 +123,7 @@ function validate_dataset(data::Dataset)
     return data
 end
 
-"""Weighted mean of the target: the best constant model, whose loss normalises parsimony."""
+"""Weighted mean of the target: the best constant model under squared error."""
 function weighted_mean(data::Dataset)
     return sum(row_weight(data, i) * data.y[i] for i in 1:data.n_rows) / data.weight_sum
-end
-
-function baseline_loss(data::Dataset)
-    mean = weighted_mean(data)
-    return sum(row_weight(data, i) * (data.y[i] - mean)^2 for i in 1:data.n_rows) / data.weight_sum
 end

@@ -70,6 +70,32 @@ end
 
 apply_scalar(op::F, args...) where {F} = op(args...)
 
+# User operators may throw (a domain error, a method they lack): the whole column is then NaN,
+# which rejects the equation. The fast loop has no per-row exception handling.
+apply_scalar(op::UserOperator, x::T) where {T} = call_user_operator(T, op, x)
+apply_scalar(op::UserOperator, x::T, y::T) where {T} = call_user_operator(T, op, x, y)
+
+function user_map!(compute::F, out::Vector{T}, n::Int) where {F,T}
+    try
+        @inbounds for i in 1:n
+            out[i] = T(compute(i))
+        end
+    catch error
+        error isa InterruptException && rethrow()
+        fill_rows!(out, T(NaN), n)
+    end
+    return out
+end
+
+map_unary!(op::UserOperator, out::Vector{T}, input::Vector{T}, n::Int) where {T} =
+    user_map!(i -> op.f(@inbounds input[i]), out, n)
+map_binary!(op::UserOperator, out::Vector{T}, left::Vector{T}, right::Vector{T}, n::Int) where {T} =
+    user_map!(i -> op.f(@inbounds(left[i]), @inbounds(right[i])), out, n)
+map_binary_constant_left!(op::UserOperator, out::Vector{T}, left::T, right::Vector{T}, n::Int) where {T} =
+    user_map!(i -> op.f(left, @inbounds right[i]), out, n)
+map_binary_constant_right!(op::UserOperator, out::Vector{T}, left::Vector{T}, right::T, n::Int) where {T} =
+    user_map!(i -> op.f(@inbounds(left[i]), right), out, n)
+
 """
     call_operator(kernel, operators, index, args...)
 

@@ -19,7 +19,7 @@ function optimize_constants!(member, data::Dataset{T}, workspace::Workspace{T}, 
             node.value = T(value)
         end
         evaluations[] += 1
-        return evaluate_loss!(workspace, member.tree, data, options.operators)
+        return evaluate_loss!(workspace, member.tree, data, options)
     end
     minimize = options.optimizer_algorithm === :NelderMead ? nelder_mead : bfgs
     best_values, best_loss = initial, member.loss

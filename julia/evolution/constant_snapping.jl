@@ -24,7 +24,7 @@ function snap_constants!(member::PopMember{T}, data::Dataset{T}, workspace::Work
         target = round(value)
         isfinite(value) && target != value && abs(target - value) <= SNAP_DISTANCE * max(one(T), abs(value)) || continue
         node.value = target
-        trial_loss = evaluate_loss!(workspace, member.tree, data, options.operators)
+        trial_loss = evaluate_loss!(workspace, member.tree, data, options)
         evaluations += 1
         if trial_loss <= tolerated_loss
             snapped, loss = true, trial_loss
@@ -34,6 +34,6 @@ function snap_constants!(member::PopMember{T}, data::Dataset{T}, workspace::Work
     end
     snapped || return evaluations
     member.tree = simplify_tree(member.tree, options.operators)
-    set_loss!(member, evaluate_loss!(workspace, member.tree, data, options.operators), options, normalization)
+    set_loss!(member, evaluate_loss!(workspace, member.tree, data, options), options, normalization)
     return evaluations + 1
 end

@@ -108,7 +108,7 @@ function mutated_offspring(population::Population{T}, parent::PopMember{T}, temp
     if kind === :simplify
         offspring = unchanged_copy(parent, birth, spare)
         offspring.tree = simplify_tree(offspring.tree, options.operators)
-        set_loss!(offspring, evaluate_loss!(workspace, offspring.tree, data, options.operators),
+        set_loss!(offspring, evaluate_loss!(workspace, offspring.tree, data, options),
                   options, context.normalization)
         return offspring, cost
     elseif kind === :optimize
@@ -128,7 +128,7 @@ function mutated_offspring(population::Population{T}, parent::PopMember{T}, temp
         recycle_tree!(spare, candidate)
     end
     tree === nothing && return unchanged_copy(parent, birth, spare), 0.0
-    loss = evaluate_loss!(workspace, tree, data, options.operators)
+    loss = evaluate_loss!(workspace, tree, data, options)
     if !isfinite(loss)
         recycle_tree!(spare, tree)
         return unchanged_copy(parent, birth, spare), cost
@@ -167,8 +167,8 @@ function crossover_offspring(population::Population{T}, mother::PopMember{T}, fa
             recycle_tree!(spare, a); recycle_tree!(spare, b)
             continue
         end
-        loss_a = evaluate_loss!(workspace, a, data, options.operators)
-        loss_b = evaluate_loss!(workspace, b, data, options.operators)
+        loss_a = evaluate_loss!(workspace, a, data, options)
+        loss_b = evaluate_loss!(workspace, b, data, options)
         children = (PopMember(a, loss_a, next_birth!(population), options, context.normalization),
                     PopMember(b, loss_b, next_birth!(population), options, context.normalization))
         return children, 2 * evaluation_cost(data, context)
@@ -244,7 +244,7 @@ function simplify_and_optimize!(population::Population{T}, context::EvolutionCon
             simplified = simplify_tree(member.tree, options.operators)
             if node_count(simplified) != member.complexity || simplified !== member.tree
                 member.tree = simplified
-                set_loss!(member, evaluate_loss!(workspace, member.tree, data, options.operators),
+                set_loss!(member, evaluate_loss!(workspace, member.tree, data, options),
                           options, context.normalization)
                 evaluations += cost
             end

@@ -28,7 +28,7 @@ function initial_population(rng::MersenneTwister, data::Dataset{T}, options::Opt
     scoring_data = workspace.batch.n_rows > 0 ? draw_batch!(workspace.batch, data, rng) : data
     for birth in 1:options.population_size
         tree = random_tree(rng, T, rand(rng, 1:min(3, max(1, options.maxsize ÷ 2))), options.operators, data.n_features)
-        loss = evaluate_loss!(workspace, tree, scoring_data, options.operators)
+        loss = evaluate_loss!(workspace, tree, scoring_data, options)
         push!(members, PopMember(tree, loss, birth, options, normalization))
     end
     return Population(members, rng, options.population_size)
@@ -54,7 +54,6 @@ struct SearchSetup{T<:AbstractFloat,O<:Options}
     start::Float64
     deadline::Float64                      # time() at which the timeout falls; Inf when none
     stop_requested::Threads.Atomic{Bool}
-    stop_condition::Function               # (loss, complexity) -> Bool, from early_stop_condition
     fitting_data::Dataset{T}               # where hall-of-fame constants are fitted (a subsample of big data)
 end
 
@@ -79,8 +78,8 @@ function SearchSetup(data::Dataset{T}, options::Options, stop_requested::Threads
     end
     deadline = options.timeout_in_seconds > 0 ? start + options.timeout_in_seconds : Inf
     fitting_data = options.batching ? subsample(data, FITTING_ROWS, MersenneTwister(population_seed(options.random_state, -1))) : data
-    return SearchSetup(data, options, max(baseline_loss(data), 1e-12), workspaces, start, deadline, stop_requested,
-                       compile_stop_condition(options.early_stop_condition), fitting_data)
+    normalization = baseline_loss(data, options, fetch(workspaces))
+    return SearchSetup(data, options, normalization, workspaces, start, deadline, stop_requested, fitting_data)
 end
 
 # Reaching the goal is reported before running out of budget when both happen in one iteration.
@@ -88,7 +87,7 @@ function stop_reason(state::SearchState, setup::SearchSetup)
     options = setup.options
     best_loss(state.hall_of_fame) <= options.early_stop_loss && return :early_stop
     for member in pareto_front(state.hall_of_fame)
-        Base.invokelatest(setup.stop_condition, member.loss, member.complexity) === true && return :early_stop
+        Base.invokelatest(options.early_stop_condition, member.loss, member.complexity) === true && return :early_stop
     end
     state.iterations >= options.niterations && return :niterations
     options.timeout_in_seconds > 0 && time() - setup.start >= options.timeout_in_seconds && return :timeout
@@ -168,17 +167,17 @@ lower complexity), and give it its full-data loss; `qualified` is false when it 
 the duel on the subsample (batching). Evaluations are counted in full-data units.
 """
 function refine_challenger(challenge::Challenge{T}, setup::SearchSetup{T}, workspace::Workspace{T}) where {T}
-    options, operators = setup.options, setup.options.operators
+    options = setup.options
     member, fitting_data = challenge.challenger, setup.fitting_data
     share = fitting_data.n_rows / setup.data.n_rows
     evaluations = 0.0
     if losses_are_estimates(setup)
-        set_loss!(member, evaluate_loss!(workspace, member.tree, fitting_data, operators), options, setup.normalization)
+        set_loss!(member, evaluate_loss!(workspace, member.tree, fitting_data, options), options, setup.normalization)
         evaluations += share
         if challenge.incumbent !== nothing   # a cheap duel with the incumbent on the subsample first
             incumbent_loss = challenge.incumbent.loss
             if fitting_data !== setup.data
-                incumbent_loss = evaluate_loss!(workspace, challenge.incumbent.tree, fitting_data, operators)
+                incumbent_loss = evaluate_loss!(workspace, challenge.incumbent.tree, fitting_data, options)
                 evaluations += share
             end
             member.loss < incumbent_loss || return false, evaluations
@@ -193,7 +192,7 @@ function refine_challenger(challenge::Challenge{T}, setup::SearchSetup{T}, works
                                                LOSS_FLOOR_RELATIVE_TO_VARIANCE * setup.normalization)
     end
     if fitting_data !== setup.data
-        set_loss!(member, evaluate_loss!(workspace, member.tree, setup.data, operators), options, setup.normalization)
+        set_loss!(member, evaluate_loss!(workspace, member.tree, setup.data, options), options, setup.normalization)
         evaluations += 1
     end
     return true, evaluations

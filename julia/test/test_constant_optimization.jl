@@ -7,7 +7,7 @@
     ops = options.operators
     tree = binary(ops, "+", binary(ops, "*", P.constant_node(T, 1.0), P.variable_node(T, 1)), P.constant_node(T, 0.0))
     workspace = P.Workspace(data)
-    member = P.PopMember(tree, P.evaluate_loss!(workspace, tree, data, options.operators), 0, options, 1.0)
+    member = P.PopMember(tree, P.evaluate_loss!(workspace, tree, data, options), 0, options, 1.0)
     evaluations = P.optimize_constants!(member, data, workspace, options, MersenneTwister(0), 1.0)
     @test evaluations > 0
     @test member.loss < 1e-8
@@ -23,7 +23,7 @@ end
     x0 = () -> P.variable_node(T, 1)
     tree = binary(ops, "*", x0(), binary(ops, "-", x0(), P.constant_node(T, 0.3)))
     workspace = P.Workspace(data)
-    member = P.PopMember(tree, P.evaluate_loss!(workspace, tree, data, ops), 0, options, 1.0)
+    member = P.PopMember(tree, P.evaluate_loss!(workspace, tree, data, options), 0, options, 1.0)
     P.optimize_constants!(member, data, workspace, options, MersenneTwister(0), 1.0)
     @test abs(P.constant_nodes(member.tree)[1].value) < 1e-10
     @test member.loss < 1e-20

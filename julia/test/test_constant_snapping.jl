@@ -6,7 +6,7 @@
     workspace = P.Workspace(P.Dataset(X, X[:, 1]))
     function snapped(tree, y)
         data = P.Dataset(X, y)
-        member = P.PopMember(tree, P.evaluate_loss!(workspace, tree, data, ops), 0, options, 1.0)
+        member = P.PopMember(tree, P.evaluate_loss!(workspace, tree, data, options), 0, options, 1.0)
         P.snap_constants!(member, data, workspace, options, 1.0, 1e-13)
         return P.equation_string(member.tree, ops, ["x0"]), member
     end

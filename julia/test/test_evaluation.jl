@@ -32,25 +32,26 @@ end
 end
 
 @testset "loss: weighted MSE, Inf for invalid predictions, no allocation" begin
-    ops = P.OperatorSet(["+", "-", "*", "/"], ["cos"])
+    options = P.Options(binary_operators=["+", "-", "*", "/"], unary_operators=["cos"])
+    ops = options.operators
     X = randn(MersenneTwister(2), 100, 2)
     y = X[:, 1] .^ 2 .+ cos.(X[:, 2])
     workspace = P.Workspace(P.Dataset(X, y))
-    @test P.evaluate_loss!(workspace, example_tree(Float64), P.Dataset(X, y), ops) < 1e-28
+    @test P.evaluate_loss!(workspace, example_tree(Float64), P.Dataset(X, y), options) < 1e-28
     shifted = P.Dataset(X, y .+ 1; weights=[i <= 50 ? 1.0 : 3.0 for i in 1:100])
-    @test P.evaluate_loss!(workspace, example_tree(Float64), shifted, ops) ≈ 1.0
+    @test P.evaluate_loss!(workspace, example_tree(Float64), shifted, options) ≈ 1.0
     divide_by_zero = binary(ops, "/", P.variable_node(Float64, 1), P.constant_node(Float64, 0.0))
-    @test P.evaluate_loss!(workspace, divide_by_zero, P.Dataset(X, y), ops) == Inf
+    @test P.evaluate_loss!(workspace, divide_by_zero, P.Dataset(X, y), options) == Inf
     data = P.Dataset(X, y)
     tree = example_tree(Float64)
-    P.evaluate_loss!(workspace, tree, data, ops)
+    P.evaluate_loss!(workspace, tree, data, options)
     allocations(w, t, d, o) = @allocated P.evaluate_loss!(w, t, d, o)
-    allocations(workspace, tree, data, ops)
-    @test allocations(workspace, tree, data, ops) == 0
+    allocations(workspace, tree, data, options)
+    @test allocations(workspace, tree, data, options) == 0
 end
 
 @testset "large data is evaluated chunk by chunk with the same loss" begin
-    ops = P.OperatorSet(["+", "-", "*", "/"], ["cos"])
+    options = P.Options(binary_operators=["+", "-", "*", "/"], unary_operators=["cos"])
     X = randn(MersenneTwister(3), 10_000, 2)
     y = X[:, 1] .* 2 .+ 1
     data = P.Dataset(X, y; weights=rand(MersenneTwister(4), 10_000))
@@ -60,7 +61,7 @@ end
     tree = example_tree(Float64)
     predicted = X[:, 1] .^ 2 .+ cos.(X[:, 2])
     expected = sum(data.weights .* (predicted .- y) .^ 2) / sum(data.weights)
-    @test P.evaluate_loss!(workspace, tree, data, ops) ≈ expected rtol = 1e-12
+    @test P.evaluate_loss!(workspace, tree, data, options) ≈ expected rtol = 1e-12
 end
 
 @testset "mini-batches are rows of the data" begin

@@ -10,25 +10,31 @@
     @test occursin("unknown option populatoins", message) && occursin("populations", message)
 end
 
-@testset "options.toml reader" begin
+@testset "options.toml reader: TOML, and errors that name the file" begin
     path = tempname()
     write(path, """
     # a comment
     niterations = 40
     parsimony = 1e-3
-    early_stop_loss = -inf
+    early_stop_loss = -1.5e-300
     deterministic = true
     binary_operators = ["+", "-", "*"]
     unary_operators = []
     optimizer_algorithm = "BFGS"
+    [user_functions]
+    operators = ["my\\nop"]
     """)
     settings = P.read_options_file(path)
     @test settings["niterations"] === 40 && settings["parsimony"] === 1e-3
-    @test settings["early_stop_loss"] == -Inf && settings["deterministic"] === true
-    @test settings["binary_operators"] == ["+", "-", "*"] && settings["unary_operators"] == String[]
+    @test settings["early_stop_loss"] == -1.5e-300 && settings["deterministic"] === true
+    @test settings["binary_operators"] == ["+", "-", "*"] && isempty(settings["unary_operators"])
     @test settings["optimizer_algorithm"] == "BFGS"
-    write(path, "niterations 40\n")
-    @test_throws P.OptionsFileError P.read_options_file(path)
-    write(path, "name = \"unterminated\n")
-    @test_throws P.OptionsFileError P.read_options_file(path)
+    @test settings["user_functions"]["operators"] == ["my\nop"]
+    for damaged in ("niterations 40\n", "name = \"unterminated\n", "a = 1\na = 2\n")
+        write(path, damaged)
+        message = try P.read_options_file(path); "" catch error; sprint(showerror, error) end
+        @test occursin(path, message) && occursin("not valid TOML", message)
+    end
+    write(path, UInt8[0xff, 0xfe, 0x00])
+    @test_throws P.InvalidRunError P.read_options_file(path)
 end

@@ -2,7 +2,7 @@ function write_run_folder(folder, X, y; extra="")
     write(joinpath(folder, "X.bin"), htol.(vec(X)))   # column-major, little-endian
     write(joinpath(folder, "y.bin"), htol.(y))
     write(joinpath(folder, "options.toml"), """
-    protocol_version = 1
+    protocol_version = 2
     n_rows = $(size(X, 1))
     n_features = $(size(X, 2))
     precision = 64
@@ -55,13 +55,13 @@ end
     X = randn(MersenneTwister(10), 30, 2)
     write_run_folder(folders[1], X, X[:, 1] .+ X[:, 2])
     write_run_folder(folders[2], X, X[:, 1]; extra="populatoins = 3")
-    commands = IOBuffer("run $(folders[1])\nrun $(folders[2])\nbogus\nquit\n")
+    commands = IOBuffer("run 1 $(bytes2hex(codeunits(folders[1])))\nrun 2 $(bytes2hex(codeunits(folders[2])))\nbogus\nquit\n")
     output = IOBuffer()
     @test redirect_stdout_to(() -> P.serve(commands), output) == 0
     lines = filter(line -> startswith(line, "pysr_lite:") && !startswith(line, "pysr_lite:progress"),
                    split(String(take!(output)), '\n'))
     kinds = [split(line, (' ', ':'))[2] for line in lines]
-    @test kinds == ["ready", "start", "done", "ready", "error", "ready", "error", "ready"]
+    @test kinds == ["ready", "start", "done", "ready", "error", "ready", "error"]
     @test isfile(joinpath(folders[1], "hall_of_fame.csv"))
 end
 

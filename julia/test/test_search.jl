@@ -45,7 +45,7 @@ end
     front = P.pareto_front(state.hall_of_fame)
     workspace = P.Workspace(data)
     for member in front   # hall-of-fame losses are full-data losses
-        @test member.loss ≈ P.evaluate_loss!(workspace, member.tree, data, P.Options(; small_search()...).operators)
+        @test member.loss ≈ P.evaluate_loss!(workspace, member.tree, data, P.Options(; small_search()...))
     end
     @test front[end].loss < 1e-10
     @test state.evaluations < 15 * 6 * 30 * 100   # batch evaluations count as a fraction of one

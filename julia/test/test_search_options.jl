@@ -41,7 +41,7 @@ end
 @testset "early_stop_condition as Julia source of (loss, complexity)" begin
     X = randn(MersenneTwister(13), 100, 1)
     data = P.Dataset(X, 3 .* X[:, 1])
-    options = P.Options(; REFERENCE..., niterations=100, early_stop_condition="f(loss, complexity) = loss < 1e-8 && complexity <= 3")
+    options = P.Options(; REFERENCE..., niterations=100, early_stop_condition="f(loss, complexity) = loss < 1e-8 && complexity <= 5")
     state = P.equation_search(data, options)
     @test state.stop_reason === :early_stop && state.iterations < 100
     @test_throws ArgumentError P.Options(; REFERENCE..., early_stop_condition="f(x) = ")

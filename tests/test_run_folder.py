@@ -1,0 +1,106 @@
+"""The run folder as docs/protocol.md writes it: options.toml (a TOML subset both sides read),
+user.jl, private permissions, and careful reading back."""
+
+import os
+import stat
+
+import numpy as np
+import pytest
+
+from conftest import uniform_data, write_prepared_run_folder
+from pysr_lite.run_folder import (
+    PROTOCOL_VERSION,
+    RunFolderError,
+    create_run_directory,
+    format_toml,
+    parse_toml,
+    read_run_folder,
+)
+
+
+def test_options_toml_reads_back_with_every_run_key(tmp_path):
+    resolved = write_prepared_run_folder(tmp_path, uniform_data(n_rows=3), np.ones(3), random_state=2, precision=32,
+                                         binary_operators=["+", "^", "max"], unary_operators=["cos", "exp"])
+    spec = read_run_folder(tmp_path)
+    assert (spec.n_rows, spec.n_features, spec.precision, spec.has_weights) == (3, 2, 32, False)
+    assert spec.variable_names == ["x0", "x1"]
+    assert spec.settings["protocol_version"] == PROTOCOL_VERSION
+    assert spec.settings["binary_operators"] == ["+", "^", "max"] == resolved["binary_operators"]
+    assert spec.settings["random_state"] == 2
+    assert "user_functions" not in spec.settings and not (tmp_path / "user.jl").exists()
+
+
+def test_built_in_only_runs_write_no_user_source(tmp_path):
+    write_prepared_run_folder(tmp_path, uniform_data(n_rows=3), np.ones(3), elementwise_loss="HuberLoss(2)")
+    assert read_run_folder(tmp_path).settings["elementwise_loss"] == "HuberLoss(2.0)"
+    assert not (tmp_path / "user.jl").exists()
+
+
+def test_user_code_goes_to_user_jl_and_options_toml_names_it(tmp_path):
+    write_prepared_run_folder(
+        tmp_path, uniform_data(n_rows=3), np.ones(3),
+        binary_operators=["+", "myop(x, y) = x^2 / (1 + y)"], unary_operators=["inv2(x) = 1/x^2"],
+        extra_sympy_mappings={"myop": lambda x, y: x**2 / (1 + y), "inv2": lambda x: 1 / x**2},
+        elementwise_loss="f(prediction, target) = abs(prediction - target)",
+        early_stop_condition="f(loss, complexity) = loss < 1e-6",
+    )
+    spec = read_run_folder(tmp_path)
+    assert spec.settings["binary_operators"] == ["+", "myop"]
+    assert spec.settings["user_functions"] == {
+        "operators": ["myop", "inv2"], "early_stop_condition": "early_stop_condition", "elementwise_loss": "elementwise_loss",
+    }
+    assert spec.custom_operators == {"myop": 2, "inv2": 1}
+    source = (tmp_path / "user.jl").read_text()
+    assert "myop(x, y) = x^2 / (1 + y)" in source and "inv2(x) = 1/x^2" in source
+    # Each role in its own `let`: both sources define `f` and must not collide.
+    assert "const elementwise_loss = let\nf(prediction, target) = abs(prediction - target)\nend" in source
+    assert "const early_stop_condition = let\nf(loss, complexity) = loss < 1e-6\nend" in source
+
+
+def test_strings_with_control_characters_survive_the_round_trip():
+    text = format_toml({"name": 'a"b\\c\n\td\x00e\x7f', "table": {"key with space": ["é", "\r"]}})
+    assert "\n" not in text.split(" = ", 1)[1].split("\n", 1)[0][:-1]  # one line per key
+    assert parse_toml(text) == {"name": 'a"b\\c\n\td\x00e\x7f', "table": {"key with space": ["é", "\r"]}}
+
+
+def test_values_toml_cannot_carry_are_refused_before_writing():
+    with pytest.raises(ValueError, match="not finite"):
+        format_toml({"parsimony": float("inf")})
+    with pytest.raises(ValueError, match="64-bit integer"):
+        format_toml({"n": 2**64})
+    assert parse_toml(format_toml({"mixed": [1, 2.5]})) == {"mixed": [1.0, 2.5]}
+
+
+def test_run_folders_are_private_whatever_the_umask(tmp_path):
+    previous = os.umask(0o002)
+    try:
+        folder = create_run_directory(tmp_path / "outputs")
+    finally:
+        os.umask(previous)
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+
+
+@pytest.mark.parametrize(
+    "damage, message",
+    [
+        (lambda text: b"\xff\xfe" + text, "is not UTF-8 text"),
+        (lambda text: text[: len(text) // 2] + b'\nname = "cut', "is not valid TOML"),
+        (lambda text: text.replace(b"protocol_version = 2", b"protocol_version = 99"), "protocol version 99"),
+        (lambda text: text.replace(b"n_rows = 3", b""), "lacks the field 'n_rows'"),
+        (lambda text: text.replace(b"n_rows = 3", b'n_rows = "3"'), "field 'n_rows' has the wrong type"),
+        (lambda text: text.replace(b'variable_names = ["x0", "x1"]', b'variable_names = ["x0", "x 1"]'), "not an identifier"),
+        (lambda text: text.replace(b'binary_operators = ["+", "-", "*", "/"]', b"binary_operators = 3"), "must be a list of names"),
+    ],
+)
+def test_damaged_options_toml_gives_an_error_that_names_the_file(tmp_path, damage, message):
+    write_prepared_run_folder(tmp_path, uniform_data(n_rows=3), np.ones(3), random_state=0)
+    path = tmp_path / "options.toml"
+    path.write_bytes(damage(path.read_bytes()))
+    with pytest.raises(RunFolderError, match=message) as error:
+        read_run_folder(tmp_path)
+    assert str(path) in str(error.value)
+
+
+def test_a_folder_without_options_toml_is_not_a_run_folder(tmp_path):
+    with pytest.raises(FileNotFoundError, match="not a pysr_lite run folder"):
+        read_run_folder(tmp_path)

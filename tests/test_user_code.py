@@ -1,0 +1,106 @@
+"""The user's own Julia through the one door (user.jl): custom operators, losses, the early-stop
+condition; each end to end through the real engine, and each broken definition a clear error."""
+
+import numpy as np
+import pytest
+import sympy
+
+from conftest import assert_recovers, uniform_data
+from pysr_lite import load_result, search
+from pysr_lite.engine import EngineInputError
+
+MYOP = "myop(x, y) = x^2 / (1 + y)"
+MYOP_SYMPY = {"myop": lambda x, y: x**2 / (1 + y)}
+
+
+def test_a_custom_binary_operator_is_recovered_in_a_law(engine, fast_search):
+    rng = np.random.default_rng(20)
+    X = np.column_stack([rng.uniform(-3, 3, 200), rng.uniform(0, 3, 200)])
+    y = 2 * X[:, 0] ** 2 / (1 + X[:, 1])
+    result = search(X, y, binary_operators=["+", "*", MYOP], unary_operators=[], extra_sympy_mappings=MYOP_SYMPY,
+                    **fast_search)
+    best = assert_recovers(result, "2*x0**2/(1 + x1)")
+    assert "myop(" in best.equation
+    np.testing.assert_allclose(best.predict(X), y, rtol=1e-9)
+    # Read back later without the sympy forms: the equations still parse, with myop as a function.
+    again = load_result(result.run_directory)
+    assert any(isinstance(node, sympy.Function) and str(node.func) == "myop"
+               for expression in again.equations["sympy_format"] for node in sympy.preorder_traversal(expression))
+    with pytest.raises(ValueError, match="operator 'myop' is a custom operator"):
+        again.predict(X, index=len(again) - 1)
+    assert load_result(result.run_directory, extra_sympy_mappings=MYOP_SYMPY).predict(X, len(again) - 1) == pytest.approx(
+        result.predict(X, len(result) - 1))
+
+
+def test_a_custom_unary_operator_with_domain_errors_gives_nan_not_a_crash(engine, fast_search):
+    X = uniform_data(seed=21)
+    y = np.sqrt(np.abs(X[:, 0])) * 3
+    # sqrt throws a DomainError on negative numbers: those candidates are discarded.
+    result = search(X, y, binary_operators=["*"], unary_operators=["root(x) = sqrt(x)", "abs"],
+                    extra_sympy_mappings={"root": sympy.sqrt}, **fast_search)
+    assert_recovers(result, "3*sqrt(Abs(x0))")
+
+
+def test_l1_loss_recovers_a_law_under_gross_outliers_where_l2_does_not(engine, fast_search):
+    rng = np.random.default_rng(22)
+    X = uniform_data(seed=22)
+    y = 3 * X[:, 0] + 2
+    outliers = rng.choice(len(y), size=10, replace=False)  # 5 %
+    y[outliers] += rng.choice([-1, 1], size=10) * 200
+    options = dict(fast_search, binary_operators=["+", "*"], unary_operators=[])
+    robust = search(X, y, elementwise_loss="L1DistLoss()", **options)
+    assert_recovers(robust, "3*x0 + 2")
+    squared = search(X, y, **options)
+    with pytest.raises(AssertionError, match="not recovered"):
+        assert_recovers(squared, "3*x0 + 2")
+
+
+def test_elementwise_loss_as_julia_source_and_loss_function(engine, fast_search):
+    X = uniform_data(seed=23)
+    y = X[:, 0] * X[:, 1]
+    options = dict(fast_search, binary_operators=["+", "*"], unary_operators=[])
+    elementwise = search(X, y, elementwise_loss="myloss(prediction, target) = abs(prediction - target)^1.5", **options)
+    assert_recovers(elementwise, "x0*x1")
+    objective = """
+    function my_objective(tree, dataset, options)
+        prediction, complete = eval_tree_array(tree, dataset, options)
+        complete || return Inf
+        return sum(abs.(prediction .- dataset.y)) / dataset.n_rows
+    end
+    """
+    whole = search(X, y, loss_function=objective, **options)
+    assert_recovers(whole, "x0*x1")
+
+
+@pytest.mark.parametrize(
+    "options, message",
+    [
+        (dict(binary_operators=["+", MYOP]), "custom operator 'myop' has no sympy form: pass extra_sympy_mappings"),
+        (dict(unary_operators=["1"]), "unknown unary operator '1'"),
+        (dict(unary_operators=["f(x, y) = x + y"], extra_sympy_mappings={"f": lambda x, y: x}), "defined with 2 argument"),
+        (dict(unary_operators=["cos(x) = 1"], extra_sympy_mappings={"cos": sympy.cos}), "unknown unary operator 'cos(x) = 1'|name of a built-in"),
+        (dict(elementwise_loss="L1DistLoss()", loss_function="f(t, d, o) = 1.0"), "elementwise_loss and loss_function are both given"),
+        (dict(elementwise_loss="HuberLoss(-1)"), "HuberLoss needs a positive number"),
+    ],
+)
+def test_bad_user_code_is_refused_before_the_search(options, message, tmp_path):
+    with pytest.raises(ValueError, match=message):
+        search(uniform_data(n_rows=10), np.ones(10), output_directory=tmp_path, **options)
+    assert not (tmp_path).exists() or not any(tmp_path.iterdir())
+
+
+@pytest.mark.parametrize(
+    "options, message",
+    [
+        (dict(unary_operators=["bad(x) = undefined_function(x)"], extra_sympy_mappings={"bad": sympy.cos}),
+         "unary operator bad fails on .*UndefVarError: undefined_function not defined"),
+        (dict(unary_operators=["text(x) = \"a\""], extra_sympy_mappings={"text": sympy.cos}),
+         "unary operator text returns a String"),
+        (dict(binary_operators=["+", "broken(x, y) = x +"], extra_sympy_mappings={"broken": lambda x, y: x}),
+         "user.jl:.*syntax"),
+        (dict(elementwise_loss="loss(x) = x"), "elementwise_loss must be a function of \\(prediction, target\\)"),
+    ],
+)
+def test_broken_julia_is_an_input_error_that_names_it(engine, fast_search, options, message):
+    with pytest.raises(EngineInputError, match=message):
+        search(uniform_data(n_rows=20), np.ones(20), **dict(fast_search, **options))
