@@ -65,13 +65,13 @@ end
 
 # Bytes allocated by one evaluation + loss after warm-up (target: 0, per-thread buffers).
 function allocation_per_loss(::Type{T}, n_rows::Int) where {T}
-    ops = P.OperatorSet(["+", "-", "*", "/"], ["cos", "exp"])
+    options = P.Options(binary_operators=["+", "-", "*", "/"], unary_operators=["cos", "exp"])
     X = randn(MersenneTwister(2), n_rows, 3)
     data = P.Dataset(X, X[:, 1]; precision=T == Float32 ? 32 : 64)
-    workspace, tree = P.Workspace(data), example_tree(T, ops)
+    workspace, tree = P.Workspace(data), example_tree(T, options.operators)
     measure(w, t, d, o) = @allocated P.evaluate_loss!(w, t, d, o)
-    measure(workspace, tree, data, ops)
-    return measure(workspace, tree, data, ops)
+    measure(workspace, tree, data, options)
+    return measure(workspace, tree, data, options)
 end
 
 for T in (Float64, Float32), n_rows in (1_000, 100_000)

@@ -22,6 +22,7 @@ import numbers
 import os
 import re
 import secrets
+import warnings
 from dataclasses import dataclass
 from typing import Any, Callable, Mapping, Sequence
 
@@ -57,12 +58,16 @@ def _is_real(value: Any) -> bool:
     return isinstance(value, numbers.Real) and not isinstance(value, bool)
 
 
+# What an options.toml integer (signed 64-bit) holds with room to spare.
+LARGEST_INTEGER = 2**62
+
+
 def integer(minimum: int | None = None, maximum: int | None = None) -> Kind:
-    """Integers in [minimum, maximum] (either bound optional)."""
-    if minimum == 1 and maximum is None:
-        expected = "a positive integer"
-    elif minimum == 0 and maximum is None:
-        expected = "a non-negative integer"
+    """Integers in [minimum, maximum] (minimum optional; maximum at most ``LARGEST_INTEGER``)."""
+    if minimum in (0, 1):
+        expected = "a positive integer" if minimum == 1 else "a non-negative integer"
+        if maximum is not None:
+            expected += f" up to {maximum}"
     elif maximum is None:
         expected = f"an integer >= {minimum}"
     else:
@@ -72,8 +77,8 @@ def integer(minimum: int | None = None, maximum: int | None = None) -> Kind:
         if not _is_integer(value):
             _fail(name, expected, value)
         value = int(value)
-        if (minimum is not None and value < minimum) or (maximum is not None and value > maximum):
-            _fail(name, expected, value)
+        if (minimum is not None and value < minimum) or value > (LARGEST_INTEGER if maximum is None else maximum):
+            _fail(name, expected if value <= LARGEST_INTEGER else f"{expected} up to {LARGEST_INTEGER}", value)
         return value
 
     return Kind(expected, check, int)
@@ -97,7 +102,10 @@ def real(
     def check(name: str, given: Any) -> float:
         if not _is_real(given):
             _fail(name, expected, given)
-        value = float(given)
+        try:
+            value = float(given)
+        except OverflowError:  # an integer beyond any float, e.g. 10**400
+            _fail(name, "a finite " + expected.replace("a ", "", 1), given)
         if math.isnan(value) or (math.isinf(value) and not allow_infinite):
             _fail(name, "a finite " + expected.replace("a ", "", 1), given)
         too_small = minimum is not None and (
@@ -152,6 +160,20 @@ def _text(name: str, value: Any) -> str:
 
 
 PATH = Kind("a path", _text, str.strip)
+
+OPTIMIZER_ALGORITHMS = ("BFGS", "NelderMead")
+
+
+def _check_optimizer_algorithm(name: str, value: Any) -> str:
+    # PySR raises NotImplementedError here: an algorithm that may be supported later.
+    if value not in OPTIMIZER_ALGORITHMS:
+        raise NotImplementedError(
+            f"{name} {value!r} is not available; pysr_lite supports {', '.join(OPTIMIZER_ALGORITHMS)}"
+        )
+    return value
+
+
+OPTIMIZER_ALGORITHM = Kind("'BFGS' or 'NelderMead'", _check_optimizer_algorithm, str.strip)
 
 
 def operator_list(arity: int) -> Kind:
@@ -326,13 +348,13 @@ OPTIONS: tuple[OptionSpec, ...] = (
     # --- operators and search size
     OptionSpec("binary_operators", ("+", "-", "*", "/"), operator_list(2), "binary operators the equations may use (PySR aliases such as 'mult' accepted)"),
     OptionSpec("unary_operators", (), operator_list(1), "unary operators the equations may use, e.g. ['cos', 'exp']"),
-    OptionSpec("niterations", 100, integer(1), "number of iterations of the search (each runs every population for ncycles_per_iteration cycles)"),
-    OptionSpec("populations", 31, integer(1), "number of populations evolved in parallel"),
-    OptionSpec("population_size", 27, integer(2), "number of equations in each population"),
-    OptionSpec("ncycles_per_iteration", 380, integer(1), "evolution cycles per population between migrations"),
+    OptionSpec("niterations", 100, integer(1, 10**12), "number of iterations of the search (each runs every population for ncycles_per_iteration cycles)"),
+    OptionSpec("populations", 31, integer(1, 10_000), "number of populations evolved in parallel"),
+    OptionSpec("population_size", 27, integer(2, 100_000), "number of equations in each population"),
+    OptionSpec("ncycles_per_iteration", 380, integer(1, 10**9), "evolution cycles per population between migrations"),
     # --- limits on the equations
-    OptionSpec("maxsize", 30, integer(1), "largest complexity (node count) of an equation"),
-    OptionSpec("maxdepth", 0, integer(0), "largest depth of an equation; 0 means no limit beyond maxsize"),
+    OptionSpec("maxsize", 30, integer(7, 1000), "largest complexity (node count) of an equation (PySR: at least 7; above 40 the search slows down exponentially)"),
+    OptionSpec("maxdepth", 0, integer(0, 1000), "largest depth of an equation; 0 means no limit beyond maxsize"),
     OptionSpec("parsimony", 0.0, real(0), "loss penalty per unit of complexity during selection"),
     # --- stopping
     OptionSpec("timeout_in_seconds", None, optional(real(0, exclusive_minimum=True)), "stop after this many seconds (None: no limit)", to_toml=none_as(0.0)),
@@ -351,7 +373,7 @@ OPTIONS: tuple[OptionSpec, ...] = (
     OptionSpec("threads", None, optional(integer(1)), "Julia threads for the engine (None: os.cpu_count())"),
     OptionSpec("precision", 64, choice(32, 64), "float precision of the data and the search: 32 or 64"),
     # --- selection
-    OptionSpec("tournament_selection_n", 15, integer(1), "number of equations in each tournament"),
+    OptionSpec("tournament_selection_n", 15, integer(1, 100_000), "number of equations in each tournament"),
     OptionSpec("tournament_selection_p", 0.982, real(0, 1), "probability of choosing the best equation of a tournament"),
     OptionSpec("annealing", False, BOOLEAN, "use simulated annealing when accepting mutations"),
     OptionSpec("alpha", 3.17, real(0), "temperature scale of simulated annealing"),
@@ -363,7 +385,7 @@ OPTIONS: tuple[OptionSpec, ...] = (
     OptionSpec("hof_migration", True, BOOLEAN, "migrate hall-of-fame equations into populations"),
     OptionSpec("fraction_replaced", 0.00036, real(0, 1), "fraction of a population replaced by migrants"),
     OptionSpec("fraction_replaced_hof", 0.0614, real(0, 1), "fraction of a population replaced by hall-of-fame migrants"),
-    OptionSpec("topn", 12, integer(1), "number of best equations of each population offered for migration"),
+    OptionSpec("topn", 12, integer(1, 100_000), "number of best equations of each population offered for migration"),
     # --- mutation
     OptionSpec("crossover_probability", 0.0259, real(0, 1), "probability of crossover instead of mutation"),
     OptionSpec("weight_add_node", 2.47, real(0), "relative weight of the mutation that appends a node"),
@@ -381,14 +403,14 @@ OPTIONS: tuple[OptionSpec, ...] = (
     OptionSpec("warmup_maxsize_by", 0.0, real(0, 1), "fraction of the search over which maxsize grows to its final value (0: no warm-up)"),
     # --- constant optimization and simplification
     OptionSpec("should_optimize_constants", True, BOOLEAN, "optimize the constants of equations with a local optimizer"),
-    OptionSpec("optimizer_algorithm", "BFGS", choice("BFGS", "NelderMead"), "local optimizer for constants"),
-    OptionSpec("optimizer_nrestarts", 2, integer(0), "restarts of the constant optimizer from perturbed starting points"),
+    OptionSpec("optimizer_algorithm", "BFGS", OPTIMIZER_ALGORITHM, "local optimizer for constants"),
+    OptionSpec("optimizer_nrestarts", 2, integer(0, 1000), "restarts of the constant optimizer from perturbed starting points"),
     OptionSpec("optimize_probability", 0.14, real(0, 1), "probability of optimizing the constants of an equation after an iteration"),
-    OptionSpec("optimizer_iterations", 8, integer(1), "iterations of the constant optimizer"),
+    OptionSpec("optimizer_iterations", 8, integer(1, 10**6), "iterations of the constant optimizer"),
     OptionSpec("should_simplify", True, BOOLEAN, "simplify equations algebraically during the search"),
     # --- mini-batches
     OptionSpec("batching", False, BOOLEAN, "evaluate the loss on random mini-batches during evolution"),
-    OptionSpec("batch_size", 50, integer(1), "rows per mini-batch when batching"),
+    OptionSpec("batch_size", 50, integer(1, 10**9), "rows per mini-batch when batching"),
     # --- frontend only (not written to options.toml)
     OptionSpec("verbosity", 1, integer(0), "0: silent; 1: progress and engine messages", to_toml=None),
     OptionSpec("output_directory", None, optional(PATH), "where run folders are created (None: ./outputs)", to_toml=None),
@@ -460,6 +482,18 @@ def _check_together(options: Mapping[str, Any]) -> None:
         raise ValueError(
             "binary_operators and unary_operators are both empty; give at least one operator, "
             "e.g. binary_operators=['+', '*']"
+        )
+    if options["maxsize"] > 40:
+        warnings.warn(
+            f"maxsize={options['maxsize']}: a search for equations this large is exponentially slower and "
+            "uses much memory; consider use_frequency=False and warmup_maxsize_by",
+            UserWarning,
+            stacklevel=3,
+        )
+    if options["populations"] * options["population_size"] > 10**7:
+        raise ValueError(
+            f"populations * population_size = {options['populations'] * options['population_size']} equations "
+            "would not fit in memory; keep it under 10,000,000"
         )
     if options["tournament_selection_n"] > options["population_size"]:
         raise ValueError(

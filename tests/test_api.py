@@ -255,7 +255,7 @@ def test_bad_input_fails_before_any_run_folder(tmp_path):
         search(X, np.r_[np.ones(9), np.nan], output_directory=tmp_path)
     with pytest.raises(ValueError, match="did you mean 'niterations'"):
         search(X, np.ones(10), niteration=3, output_directory=tmp_path)
-    with pytest.raises(ValueError, match="populations must be a positive integer, got 0"):
+    with pytest.raises(ValueError, match="populations must be a positive integer up to 10000, got 0"):
         search(X, np.ones(10), populations=0, output_directory=tmp_path)
     assert run_folders(tmp_path) == []
 

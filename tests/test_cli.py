@@ -69,7 +69,7 @@ def test_demo_rediscovers_its_law(engine, tmp_path):
     [
         (["--target", "nope"], "'nope' is not a column of"),
         (["--target", "target", "--features", "a,zz"], "not columns of .*: zz"),
-        (["--target", "target", "--populations", "-3"], "populations must be a positive integer, got -3"),
+        (["--target", "target", "--populations", "-3"], "populations must be a positive integer up to 10000, got -3"),
         (["--target", "target", "--unary-operators", "coss"], "unknown unary operator 'coss'"),
         (["--target", "target", "-O", "niteration=3"], "did you mean 'niterations'"),
         (["--target", "target", "-O", "deterministic"], "expected NAME=VALUE"),

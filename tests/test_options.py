@@ -65,27 +65,39 @@ def test_operator_aliases_become_canonical_names():
 @pytest.mark.parametrize(
     "given, message",
     [
-        (dict(populations=-3), "populations must be a positive integer, got -3"),
-        (dict(populations=2.5), "populations must be a positive integer, got 2.5"),
-        (dict(niterations=True), "niterations must be a positive integer, got True"),
+        (dict(populations=-3), "populations must be a positive integer up to 10000, got -3"),
+        (dict(populations=2.5), "populations must be a positive integer up to 10000, got 2.5"),
+        (dict(niterations=True), "niterations must be a positive integer up to 1000000000000, got True"),
         (dict(tournament_selection_p=1.5), "tournament_selection_p must be a number between 0 and 1, got 1.5"),
         (dict(parsimony=math.nan), "parsimony must be a finite"),
         (dict(timeout_in_seconds=0), "timeout_in_seconds must be a positive number"),
         (dict(precision=16), "precision must be one of 32, 64, got 16"),
         (dict(annealing="yes"), "annealing must be True or False"),
-        (dict(optimizer_algorithm="Adam"), "optimizer_algorithm must be one of 'BFGS', 'NelderMead'"),
+        (dict(maxsize=6), "maxsize must be an integer between 7 and 1000, got 6"),
+        (dict(maxsize=10**7), "maxsize must be an integer between 7 and 1000, got 10000000"),
+        (dict(niterations=10**400), "niterations must be a positive integer up to 1000000000000"),
+        (dict(max_evals=2**64), "max_evals must be a positive integer up to"),
+        (dict(parsimony=10**400), "parsimony must be a finite non-negative number"),
+        (dict(populations=10_000, population_size=10_000), "would not fit in memory"),
         (dict(unary_operators=["coss"]), "unknown unary operator 'coss'"),
         (dict(binary_operators=["cos"]), "'cos' is a unary operator"),
         (dict(binary_operators=[], unary_operators=[]), "give at least one operator"),
         (dict(deterministic=True), "deterministic=True needs a fixed seed"),
         (dict(population_size=10), "tournament_selection_n (15) must not exceed population_size (10)"),
-        (dict(random_state=-1), "random_state must be an integer between 0 and"),
+        (dict(random_state=-1), "random_state must be a non-negative integer up to"),
     ],
 )
 def test_invalid_values_say_what_is_expected(given, message):
     with pytest.raises(ValueError) as error:
         resolve_options(**given)
     assert message in str(error.value)
+
+
+def test_pysr_checks_an_unknown_optimizer_and_a_large_maxsize():
+    with pytest.raises(NotImplementedError, match="optimizer_algorithm 'Adam' is not available; pysr_lite supports BFGS, NelderMead"):
+        resolve_options(optimizer_algorithm="Adam")
+    with pytest.warns(UserWarning, match="maxsize=41: a search for equations this large is exponentially slower"):
+        resolve_options(maxsize=41)
 
 
 def test_unknown_option_suggests_the_closest_name():

@@ -54,7 +54,7 @@ def test_use_before_fit_is_a_clear_error():
 
 def test_invalid_options_fail_in_fit(tmp_path):
     model = SymbolicRegressor(populations=-3, output_directory=tmp_path)
-    with pytest.raises(ValueError, match="populations must be a positive integer, got -3"):
+    with pytest.raises(ValueError, match="populations must be a positive integer up to 10000, got -3"):
         model.fit(np.ones((3, 1)), [1.0, 2.0, 3.0])
 
 

@@ -104,3 +104,13 @@ def test_bad_user_code_is_refused_before_the_search(options, message, tmp_path):
 def test_broken_julia_is_an_input_error_that_names_it(engine, fast_search, options, message):
     with pytest.raises(EngineInputError, match=message):
         search(uniform_data(n_rows=20), np.ones(20), **dict(fast_search, **options))
+
+
+def test_control_characters_in_an_early_stop_condition_do_not_lose_the_run(engine, fast_search):
+    """Issue 15: such a comment used to be written raw into options.toml, and the finished run
+    could not be read back. Julia source now lives in user.jl, options.toml escapes everything."""
+    X = uniform_data(seed=24)
+    condition = "f(loss, complexity) = loss < 1e-8 # stop \x1b[31mearly\x1b[0m \x0c\x7f é\r\n"
+    result = search(X, X[:, 0] + X[:, 1], **dict(fast_search, niterations=200, early_stop_condition=condition))
+    assert result.stats["reason"] == "early_stop"
+    assert len(load_result(result.run_directory)) == len(result)
