@@ -114,3 +114,34 @@ def test_control_characters_in_an_early_stop_condition_do_not_lose_the_run(engin
     result = search(X, X[:, 0] + X[:, 1], **dict(fast_search, niterations=200, early_stop_condition=condition))
     assert result.stats["reason"] == "early_stop"
     assert len(load_result(result.run_directory)) == len(result)
+
+
+def _numpy_loss(name, parameter, residual):
+    """LossFunctions.jl's definitions, residual = prediction - target."""
+    absolute = np.abs(residual)
+    losses = {
+        "L2DistLoss": lambda: residual**2,
+        "L1DistLoss": lambda: absolute,
+        "HuberLoss": lambda: np.where(absolute <= parameter, 0.5 * residual**2, parameter * (absolute - 0.5 * parameter)),
+        "LogCoshLoss": lambda: np.log(np.cosh(residual)),
+        "LPDistLoss": lambda: absolute**parameter,
+        "L1EpsilonInsLoss": lambda: np.maximum(0.0, absolute - parameter),
+        "QuantileLoss": lambda: np.where(residual >= 0, (1 - parameter) * residual, -parameter * residual),
+    }
+    return losses[name]()
+
+
+@pytest.mark.parametrize(
+    "name, parameter",
+    [("L2DistLoss", None), ("L1DistLoss", None), ("HuberLoss", 0.7), ("LogCoshLoss", None), ("LPDistLoss", 1.5),
+     ("L1EpsilonInsLoss", 0.2), ("QuantileLoss", 0.3)],
+)
+def test_every_built_in_loss_is_the_weighted_mean_numpy_computes(engine, fast_search, name, parameter):
+    X = uniform_data(n_rows=60, seed=25)
+    y = np.cos(X[:, 0]) * 2 + X[:, 1]
+    weights = np.random.default_rng(25).uniform(0, 2, size=len(y))
+    loss = f"{name}({'' if parameter is None else parameter})"
+    result = search(X, y, weights=weights, elementwise_loss=loss, **dict(fast_search, niterations=3, unary_operators=["cos"]))
+    for index in range(len(result)):
+        expected = np.sum(weights * _numpy_loss(name, parameter, result.predict(X, index) - y)) / np.sum(weights)
+        assert result.equations["loss"][index] == pytest.approx(expected, rel=1e-9, abs=1e-12), result.equation(index)

@@ -122,15 +122,15 @@ function elementwise_sum(kernel::F, prediction::Vector{T}, data::Dataset{T}, par
     return total
 end
 
-# A user's loss may throw (a domain error) or return something that is not a number: the
-# candidate then gets an infinite loss and is discarded, the search goes on.
+# A user's loss may throw (a domain error) or return something that is not a non-negative
+# number: the candidate then gets an infinite loss and is discarded, the search goes on.
 function loss_sum(loss::UserElementwiseLoss, prediction::Vector{T}, data::Dataset{T})::Float64 where {T}
     n, y, f = data.n_rows, data.y, loss.f
     total = 0.0
     try
         for i in 1:n
             value = loss.takes_weight ? f(prediction[i], y[i], row_weight(data, i)) : f(prediction[i], y[i])
-            value isa Real || return Inf
+            value isa Real && value >= 0 || return Inf   # losses are non-negative (see docs/custom.md)
             total += loss.takes_weight ? Float64(value) : row_weight(data, i) * Float64(value)
         end
     catch
@@ -175,7 +175,8 @@ function tree_loss(objective::UserObjective, workspace::Workspace{T}, tree::Node
         error isa InterruptException && rethrow()
         return Inf
     end
-    return value isa Real ? finite_or_inf(Float64(value)) : Inf
+    # Losses are non-negative: the front's scores are ratios of losses (see docs/custom.md).
+    return value isa Real && value >= 0 ? finite_or_inf(Float64(value)) : Inf
 end
 
 """
@@ -208,4 +209,22 @@ parsimony and the front's rounding floor independent of the units of y (and of t
 function baseline_loss(data::Dataset{T}, options::Options, workspace::Workspace{T}) where {T}
     loss = evaluate_loss!(workspace, constant_node(T, weighted_mean(data)), data, options)
     return isfinite(loss) ? max(loss, 1e-12) : 1.0
+end
+
+"""
+    loss_floor(data, options, normalization) -> Float64
+
+Losses closer than this are rounding noise: the loss of predictions off by a rounding-sized
+`ROUNDING_RELATIVE_TO_SPREAD` of the spread of y, under the search's own loss (for the squared
+error, 1e-13 of the variance of y; for the absolute error, 3e-7 of its standard deviation), so
+that the front's tie rule never assumes a squared scale. A `loss_function` gets 1e-13 of the
+loss of the constant model.
+"""
+function loss_floor(data::Dataset{T}, options::Options, normalization::Float64) where {T}
+    options.loss isa UserObjective && return 1e-13 * normalization
+    mean = weighted_mean(data)
+    spread = sqrt(sum(row_weight(data, i) * (data.y[i] - mean)^2 for i in 1:data.n_rows) / data.weight_sum)
+    offset = T(ROUNDING_RELATIVE_TO_SPREAD * spread)
+    floor = loss_sum(options.loss, data.y .+ offset, data) / loss_denominator(data)
+    return isfinite(floor) && floor >= 0 ? floor : 1e-13 * normalization
 end

@@ -31,8 +31,9 @@ end
 # A more complex equation must beat the simpler ones by more than rounding noise to be shown:
 # otherwise x0*x1 - 1 reappears with "+ x0 - x0" at a loss lower by 1e-26.
 const FRONT_RELATIVE_IMPROVEMENT = 1e-9
-# Squared rounding error of the data, relative to the variance of y (Float32's eps is 1.2e-7).
-const LOSS_FLOOR_RELATIVE_TO_VARIANCE = 1e-13
+# Rounding error of the data relative to the spread of y: about Float32's eps (1.2e-7), so that
+# a squared loss's floor is 1e-13 of the variance of y (see `loss_floor`).
+const ROUNDING_RELATIVE_TO_SPREAD = sqrt(1e-13)
 
 """Members on the Pareto front: each with clearly lower loss than every simpler one."""
 function pareto_front(hall_of_fame::HallOfFame{T}) where {T}

@@ -49,7 +49,8 @@ end
 struct SearchSetup{T<:AbstractFloat,O<:Options}
     data::Dataset{T}
     options::O
-    normalization::Float64                 # loss of the best constant: makes parsimony scale-free
+    normalization::Float64                 # loss of the constant model: makes parsimony scale-free
+    loss_floor::Float64                    # losses closer than this are rounding noise (see loss_floor)
     workspaces::Channel{Workspace{T}}      # one per thread, lent to whichever population runs
     start::Float64
     deadline::Float64                      # time() at which the timeout falls; Inf when none
@@ -79,7 +80,8 @@ function SearchSetup(data::Dataset{T}, options::Options, stop_requested::Threads
     deadline = options.timeout_in_seconds > 0 ? start + options.timeout_in_seconds : Inf
     fitting_data = options.batching ? subsample(data, FITTING_ROWS, MersenneTwister(population_seed(options.random_state, -1))) : data
     normalization = baseline_loss(data, options, fetch(workspaces))
-    return SearchSetup(data, options, normalization, workspaces, start, deadline, stop_requested, fitting_data)
+    return SearchSetup(data, options, normalization, loss_floor(data, options, normalization), workspaces, start,
+                       deadline, stop_requested, fitting_data)
 end
 
 # Reaching the goal is reported before running out of budget when both happen in one iteration.
@@ -101,7 +103,7 @@ function initial_state(setup::SearchSetup{T}) where {T}
     populations = [initial_population(MersenneTwister(population_seed(options.random_state, i)), setup.data,
                                       options, workspace, setup.normalization) for i in 1:options.populations]
     put!(setup.workspaces, workspace)
-    hall_of_fame = HallOfFame{T}(options.maxsize, LOSS_FLOOR_RELATIVE_TO_VARIANCE * setup.normalization)
+    hall_of_fame = HallOfFame{T}(options.maxsize, setup.loss_floor)
     refinement_rngs = [MersenneTwister(population_seed(options.random_state, -1 - c)) for c in 1:options.maxsize]
     state = SearchState{T}(populations, hall_of_fame, ComplexityFrequencies(options.maxsize),
                            options.populations * options.population_size * evaluation_share(setup), 0, 0.0, 0.0,
@@ -189,7 +191,7 @@ function refine_challenger(challenge::Challenge{T}, setup::SearchSetup{T}, works
     end
     if options.should_simplify   # 1.0000000002 -> 1, then 1 * x -> x: may lower the complexity
         evaluations += share * snap_constants!(member, fitting_data, workspace, options, setup.normalization,
-                                               LOSS_FLOOR_RELATIVE_TO_VARIANCE * setup.normalization)
+                                               setup.loss_floor)
     end
     if fitting_data !== setup.data
         set_loss!(member, evaluate_loss!(workspace, member.tree, setup.data, options), options, setup.normalization)
