@@ -4,6 +4,7 @@ using Printf: @sprintf
 using Random: AbstractRNG, MersenneTwister, randn
 import Mmap
 
+include("config/special_functions.jl")
 include("config/operators.jl")
 include("config/mutation_weights.jl")
 include("config/options.jl")
