@@ -5,7 +5,8 @@
 # and wherever the result overflows, as SymbolicRegression.jl's `gamma` (which maps an infinite
 # result to NaN). They compute in Float64 and round once to the argument's type, so Float32 gets
 # correctly rounded values almost everywhere. Accuracy in Float64, measured against mpmath at
-# 50 digits over 40 000 random points: erf and erfc within 8e-16 relative, gamma within 3e-15.
+# 50 digits over some 30 000 random points each (normal results only): erf within 4e-16 relative,
+# erfc within 9e-16, gamma within 2.5e-15 (the rounding of x + n in the recurrence).
 
 # --- erf and erfc: W. J. Cody's rational Chebyshev approximations -----------------------------
 # W. J. Cody, "Rational Chebyshev approximations for the error function", Math. Comp. 23 (1969)
@@ -127,16 +128,16 @@ function gamma_positive(x::Float64)
     if isinteger(x) && x <= 23.0
         # (x - 1)! is exact in Float64 up to 22!, as the products of integers below it.
         product = 1.0
-        for k in 2.0:(x - 1.0)
+        for k in 2:(unsafe_trunc(Int, x) - 1)
             product *= k
         end
         return product
     end
     x >= STIRLING_FROM && return gamma_stirling(x)
     # gamma(x) = gamma(x + n) / (x (x + 1) ... (x + n - 1)), with x + n >= 12.
-    n = ceil(STIRLING_FROM - x)
+    n = unsafe_trunc(Int, ceil(STIRLING_FROM - x))
     product = x
-    for k in 1.0:(n - 1.0)
+    for k in 1:(n - 1)
         product *= x + k
     end
     return gamma_stirling(x + n) / product
