@@ -241,6 +241,17 @@ def test_operator_with_the_wrong_arity_is_an_error():
         parse_equation("max(x0)", NAMES)
 
 
+def test_docs_operators_page_has_a_row_for_every_operator():
+    from pathlib import Path
+
+    page = (Path(__file__).resolve().parent.parent / "docs" / "operators.md").read_text(encoding="utf-8")
+    rows = [line for line in page.splitlines() if line.startswith("| `")]
+    documented = {name for row in rows for name in row.split("|")[1].replace("`", " ").split()}
+    assert set(BINARY_OPERATORS) | set(UNARY_OPERATORS) <= documented
+    aliases = {alias for row in rows for alias in row.split("|")[2].replace("`", " ").split()}
+    assert set(ALIASES) <= aliases
+
+
 def test_table_marks_only_arithmetic_as_infix():
     assert {name for name, operator in BINARY_OPERATORS.items() if operator.infix} == set("+-*/^")
     assert not any(operator.infix for operator in UNARY_OPERATORS.values())
@@ -284,6 +295,7 @@ def test_new_operators_read_from_engine_text_and_from_infix(engine_text, human_t
         ("x0<-1", Call("less", (V0, Number(-1.0)))),
         ("cond(x0 > 0, x1)", Call("cond", (Call("greater", (V0, Number(0.0))), V1))),
         ("greater(x0, x1) * 2", Call("*", (Call("greater", (V0, V1)), Number(2.0)))),
+        ("(x0 < x1) < 2", Call("less", (Call("less", (V0, V1)), Number(2.0)))),  # parenthesised: no chain
     ],
 )
 def test_infix_comparisons_group_as_in_julia_and_python(text, expected):
