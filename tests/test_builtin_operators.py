@@ -98,3 +98,17 @@ def test_mod_floor_and_erf_are_recovered_and_evaluate_alike_everywhere(engine, f
         assert np.mean(residual**2) == pytest.approx(other.loss, rel=1e-9, abs=1e-30), other
         np.testing.assert_allclose(sympy_values(other.sympy(), result.variable_names, X[:20]),
                                    other.predict(X[:20]), rtol=1e-12, atol=1e-12)
+
+
+def test_round_halves_to_even_alike_in_engine_and_numpy(engine, fast_search):
+    # x0 is a multiple of 1/2, so half the rows are ties: only halves-to-even on both sides (Julia's
+    # round in the engine, numpy.round here) gives round(x0) + x1 a loss of exactly 0.
+    rng = np.random.default_rng(8)
+    X = np.column_stack([rng.integers(-9, 10, 200) / 2, rng.uniform(-1, 1, 200)])
+    y = np.round(X[:, 0]) + X[:, 1]
+    assert (y != np.floor(X[:, 0] + 0.5) + X[:, 1]).any()      # ties that half-up would get wrong
+    result = search(X, y, binary_operators=["+", "*"], unary_operators=["round"], **fast_search)
+    equation = exact_equation(result)
+    assert "round" in operators_in(equation.equation, result.variable_names), result
+    np.testing.assert_array_equal(equation.predict(X), y)
+    np.testing.assert_array_equal(sympy_values(equation.sympy(), result.variable_names, X), y)
