@@ -5,6 +5,7 @@ using Random: AbstractRNG, MersenneTwister, randn
 import Mmap
 import Pkg
 
+include("config/special_functions.jl")
 include("config/operators.jl")
 include("config/mutation_weights.jl")
 include("config/options.jl")

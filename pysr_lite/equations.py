@@ -5,10 +5,11 @@ ordinary infix. Both go through one parser that only knows numbers, the given va
 operators of ``pysr_lite.operators``; anything else is an ``EquationSyntaxError``. Nothing here ever
 hands the text to Python (no eval, no sympify), so a hostile equation can only fail to parse.
 
-Precedence, loosest first: ``+ -`` < ``* /`` < unary minus < ``^`` (``**`` is a synonym; it groups to
-the right). ``-x0^2`` is ``-(x0^2)``, but a minus written directly against a number is part of that
-number, because the engine prints a negative constant that way even as a base: ``(-2.5 ^ x0)`` is
-``(-2.5)^x0``. So ``-2^2`` is 4 while ``- 2^2`` and ``-(2)^2`` are -4.
+Precedence, loosest first: comparisons ``> < >= <=`` (PySR's greater, less, greater_equal,
+less_equal; they do not chain) < ``+ -`` < ``* /`` < unary minus < ``^`` (``**`` is a synonym; it
+groups to the right). ``-x0^2`` is ``-(x0^2)``, but a minus written directly against a number is
+part of that number, because the engine prints a negative constant that way even as a base:
+``(-2.5 ^ x0)`` is ``(-2.5)^x0``. So ``-2^2`` is 4 while ``- 2^2`` and ``-(2)^2`` are -4.
 
 >>> equation = parse_equation("((x0 * x0) + cos(x1))", ["x0", "x1"])
 >>> node_count(equation)
@@ -122,7 +123,7 @@ _TOKEN = re.compile(
     (?P<space>\s+)
   | (?P<number>(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?)
   | (?P<name>[^\W\d]\w*)
-  | (?P<operator>\*\*|[-+*/^])
+  | (?P<operator>\*\*|>=|<=|[-+*/^<>])
   | (?P<open>\()
   | (?P<close>\))
   | (?P<comma>,)
@@ -132,6 +133,11 @@ _TOKEN = re.compile(
 _IDENTIFIER = re.compile(r"[^\W\d]\w*")
 
 _BINARY_PRECEDENCE = {"+": 1, "-": 1, "*": 2, "/": 2, "^": 4}
+# PySR's infix comparisons (its pretty printing writes greater(a, b) as (a > b)) bind loosest of all,
+# as in Julia and Python: x0 + 1 < x1 is (x0 + 1) < x1. They read as greater, less, ... and, unlike
+# Julia and Python, do not chain: a < b < c is an error, not (a < b) < c.
+_COMPARISONS = {">", "<", ">=", "<="}
+_BINARY_PRECEDENCE.update({symbol: 0 for symbol in _COMPARISONS})
 _NEGATE_PRECEDENCE = 3
 _NON_FINITE_NAMES = {"inf", "infinity", "nan"}
 
@@ -260,6 +266,10 @@ class _Parser:
                 )
                 if top_precedence < precedence or (top_precedence == precedence and right_associative):
                     break
+                if symbol in _COMPARISONS and top.symbol in _COMPARISONS:
+                    raise self.error(
+                        f"chained comparison {top.symbol!r} ... {symbol!r}; add parentheses", token.column
+                    )
                 self.apply(self.pending.pop())
             self.pending.append(_Pending("binary", symbol, token.column))
             return True

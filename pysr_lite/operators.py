@@ -15,6 +15,7 @@ array([nan])
 from __future__ import annotations
 
 import functools
+import math
 import re
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Mapping
@@ -92,6 +93,128 @@ def _relu(x: np.ndarray) -> np.ndarray:
     return np.where(x > 0, x, np.zeros_like(x))
 
 
+# --- PySR's comparison, logic and special-function operators -------------------------------------
+# The engine's definitions (julia/config/operators.jl, as SymbolicRegression.jl's): a comparison is 1
+# where it holds and 0 elsewhere, and a comparison with NaN does not hold, so NaN inputs give 0.
+
+
+def _indicator(condition: np.ndarray, *like: np.ndarray) -> np.ndarray:
+    """1 where ``condition`` holds, else 0, in the float type of the arguments ``like``."""
+    return condition.astype(np.result_type(*like))
+
+
+def _greater(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    return _indicator(x > y, x, y)
+
+
+def _less(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    return _indicator(x < y, x, y)
+
+
+def _greater_equal(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    return _indicator(x >= y, x, y)
+
+
+def _less_equal(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    return _indicator(x <= y, x, y)
+
+
+def _cond(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    # y where x > 0, else 0 even where y is NaN or infinite (the engine's `x > 0 ? y : 0`).
+    return np.where(x > 0, y, np.zeros_like(y))
+
+
+def _logical_or(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    return _indicator((x > 0) | (y > 0), x, y)
+
+
+def _logical_and(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    return _indicator((x > 0) & (y > 0), x, y)
+
+
+def _elementwise(scalar_function: Callable[[float], float]) -> Callable[[np.ndarray], np.ndarray]:
+    """``scalar_function`` (a ``math`` function) over an array, keeping its float type; numpy has
+    no erf or gamma, and the frontend does not depend on scipy."""
+    vectorised = np.vectorize(scalar_function, otypes=[np.float64])
+
+    def apply(x: np.ndarray) -> np.ndarray:
+        return vectorised(x).astype(x.dtype, copy=False)
+
+    return apply
+
+
+def _gamma_or_nan(x: float) -> float:
+    # The engine's gamma is NaN at the poles (0, -1, ...) and wherever the result overflows.
+    try:
+        value = math.gamma(x)
+    except (ValueError, OverflowError):
+        return math.nan
+    return value if math.isfinite(value) else math.nan
+
+
+_erf = _elementwise(math.erf)
+_erfc = _elementwise(math.erfc)
+_gamma_float64 = _elementwise(_gamma_or_nan)
+
+
+def _gamma(x: np.ndarray) -> np.ndarray:
+    # Computed in float64, then NaN where the value overflows the argument's type (float32 past 35.04).
+    values = _gamma_float64(x)
+    return np.where(np.isfinite(values), values, np.nan).astype(x.dtype, copy=False)
+
+
+def _holds(relation: Callable[[], sympy.Basic]) -> sympy.Basic:
+    """The sympy relation built by ``relation()``, or false where sympy refuses to compare (a
+    non-real constant such as sqrt(-2)): the engine's value there is NaN, and NaN compares false."""
+    try:
+        return relation()
+    except TypeError:
+        return sympy.false
+
+
+def _piecewise(name: str, arguments: tuple, *pairs) -> sympy.Expr:
+    """sympy.Piecewise(*pairs); where sympy cannot fold it (a nested Piecewise with a non-real
+    branch such as zoo), the opaque call name(*arguments) instead of an exception."""
+    try:
+        return sympy.Piecewise(*pairs)
+    except TypeError:
+        return sympy.Function(name)(*arguments)
+
+
+def _sympy_indicator(relation: Callable[[], sympy.Basic], name: str = "indicator", arguments: tuple = ()) -> sympy.Expr:
+    """PySR's export of a comparison: Piecewise((1, relation), (0, True)), with exact 1 and 0 (PySR
+    writes 1.0 and 0.0; whole numbers are exact integers everywhere in this frontend)."""
+    return _piecewise(name, arguments, (sympy.S.One, _holds(relation)), (sympy.S.Zero, True))
+
+
+def _round_half_even_eval(cls, x):
+    # Numbers are rounded right away (to the even neighbour on a tie, as Python, Julia and numpy
+    # do); anything else stays round(x).
+    if x.is_Float and x.is_finite:
+        return sympy.Integer(round(float(x)))  # Python's round of a float is exact, halves to even
+    if x.is_Rational:
+        below = sympy.floor(x)
+        fraction = x - below
+        if fraction > sympy.S.Half or (fraction == sympy.S.Half and below % 2 == 1):
+            return below + 1
+        return below
+    return None
+
+
+# Julia's round sends halves to the even neighbour, sympy has no such function, and
+# ceiling(x - 1/2) (PySR's older export) differs at ties: PySR now exports an opaque function
+# named round; this one also rounds numbers.
+ROUND_HALF_EVEN = type(
+    "round",
+    (sympy.Function,),
+    {
+        "__doc__": "round(x): the nearest integer, halves to the even one (Julia's round).",
+        "eval": classmethod(_round_half_even_eval),
+        "nargs": 1,
+    },
+)
+
+
 def _binary(name, infix, sympy_function, numpy_function, description) -> Operator:
     return Operator(name, 2, infix, sympy_function, _quiet(numpy_function), description)
 
@@ -108,6 +231,23 @@ _BINARY_LIST: list[Operator] = [
         _binary("^", True, sympy.Pow, _power, "power, NaN for (-x)^non-integer and 0^negative"),
         _binary("max", False, sympy.Max, np.maximum, "larger of two values"),
         _binary("min", False, sympy.Min, np.minimum, "smaller of two values"),
+        _binary("mod", False, sympy.Mod, np.mod, "floored modulo a - b*floor(a/b), NaN for b = 0"),
+        _binary("atan2", False, sympy.atan2, np.arctan2, "angle of the point (b, a), in [-pi, pi]"),
+        _binary("greater", False, lambda a, b: _sympy_indicator(lambda: a > b, "greater", (a, b)), _greater, "1 if a > b else 0"),
+        _binary("less", False, lambda a, b: _sympy_indicator(lambda: a < b, "less", (a, b)), _less, "1 if a < b else 0"),
+        _binary("greater_equal", False, lambda a, b: _sympy_indicator(lambda: a >= b, "greater_equal", (a, b)), _greater_equal,
+                "1 if a >= b else 0"),
+        _binary("less_equal", False, lambda a, b: _sympy_indicator(lambda: a <= b, "less_equal", (a, b)), _less_equal,
+                "1 if a <= b else 0"),
+        _binary("cond", False,
+                lambda a, b: _piecewise("cond", (a, b), (b, _holds(lambda: a > 0)), (sympy.S.Zero, True)),
+                _cond, "b if a > 0 else 0"),
+        _binary("logical_or", False,
+                lambda a, b: _sympy_indicator(lambda: _holds(lambda: a > 0) | _holds(lambda: b > 0), "logical_or", (a, b)),
+                _logical_or, "1 if a > 0 or b > 0 else 0"),
+        _binary("logical_and", False,
+                lambda a, b: _sympy_indicator(lambda: _holds(lambda: a > 0) & _holds(lambda: b > 0), "logical_and", (a, b)),
+                _logical_and, "1 if a > 0 and b > 0 else 0"),
 ]
 
 # Domain-restricted numpy versions, mirroring the engine's safe_* functions.
@@ -150,10 +290,18 @@ _UNARY_LIST: list[Operator] = [
         _unary("asinh", sympy.asinh, np.arcsinh, "inverse hyperbolic sine"),
         _unary("acosh", sympy.acosh, _acosh, "inverse hyperbolic cosine, NaN for x < 1"),
         _unary("atanh", sympy.atanh, _atanh, "inverse hyperbolic tangent, NaN for |x| >= 1"),
+        _unary("erf", sympy.erf, _erf, "error function"),
+        _unary("erfc", sympy.erfc, _erfc, "complementary error function 1 - erf(x)"),
+        _unary("gamma", sympy.gamma, _gamma, "gamma function, NaN at 0, -1, -2, ... and on overflow"),
+        _unary("round", ROUND_HALF_EVEN, np.round, "nearest integer, halves to even"),
+        _unary("floor", sympy.floor, np.floor, "largest integer <= x"),
+        _unary("ceil", sympy.ceiling, np.ceil, "smallest integer >= x"),
 ]
 
 # PySR's names for the infix operators; every other PySR name is already canonical.
-ALIASES: dict[str, str] = {"plus": "+", "sub": "-", "mult": "*", "div": "/", "pow": "^"}
+ALIASES: dict[str, str] = {"plus": "+", "sub": "-", "mult": "*", "div": "/", "pow": "^",
+                           # PySR's comparison symbols, which SymbolicRegression.jl reads as these:
+                           ">": "greater", "<": "less", ">=": "greater_equal", "<=": "less_equal"}
 
 _ARITY_NAMES = {1: "unary", 2: "binary"}
 

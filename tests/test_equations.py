@@ -121,6 +121,10 @@ AGREEING_EQUATIONS = [
     "tanh(x0) + atan(x1) + asinh(x0) + log2(x1) + log10(x0) + log1p(x1)",
     "inv(x0) + cube(x1) + square(x0) + neg(x1) + sinh(x1) + cosh(x0) + tan(x1 / 10)",
     "x0 ^ 1.5 + asin(x0 / 10) + acos(x1 / 10) + acosh(1 + x1) + atanh(x0 / 10)",
+    "mod(x0, x1) + mod(-x0, 0.7) + atan2(x0 - 1, x1 - 2) + atan2(-x1, -0.5)",
+    "greater(x0, x1) + 2 * less(x0, 1.5) + 4 * greater_equal(x1, x0) + 8 * less_equal(x1, 1)",
+    "cond(x0 - 1, x1) + cond(1 - x0, x0 * x1) + logical_or(x0 - 2, x1 - 2) + logical_and(x0 - 1, x1 - 1)",
+    "erf(x0 - 1) + erfc(x1) + gamma(x0) + gamma(-x1) + round(3 * x0) + floor(x1 * 2) + ceil(-x0)",
 ]
 
 
@@ -186,6 +190,26 @@ def test_numpy_rejects_x_of_the_wrong_shape():
         ("inv(x0)", 0.0, np.inf),
         ("relu(x0)", -3.0, 0.0),
         ("relu(x0 / 0 * 0)", 1.0, 0.0),  # relu(NaN) is 0 in the engine (x > 0 ? x : 0)
+        ("mod(x0, 0)", 1.0, np.nan),
+        ("mod(x0 / 0, 2)", 1.0, np.nan),  # mod(Inf, 2)
+        ("mod(x0, 2)", -7.5, 0.5),  # floored: the sign of the divisor
+        ("mod(x0, -2)", 7.5, -0.5),
+        ("gamma(x0)", 0.0, np.nan),  # poles
+        ("gamma(x0)", -3.0, np.nan),
+        ("gamma(x0)", 171.7, np.nan),  # overflow is NaN too, as in SymbolicRegression.jl
+        ("gamma(x0)", 5.0, 24.0),
+        ("gamma(x0)", 0.5, 1.7724538509055159),  # sqrt(pi), as math.gamma gives it
+        ("erf(x0 / 0)", 1.0, 1.0),  # erf(Inf)
+        ("erfc(x0 / 0)", -1.0, 2.0),  # erfc(-Inf)
+        ("greater(x0 / 0 * 0, -1)", 1.0, 0.0),  # a comparison with NaN is false: 0
+        ("less(x0 / 0 * 0, 1)", 1.0, 0.0),
+        ("cond(x0, x0 / 0 * 0)", -1.0, 0.0),  # the condition fails: 0 even though y is NaN
+        ("cond(x0, x0 / 0 * 0)", 1.0, np.nan),
+        ("logical_or(x0 / 0 * 0, 1)", 1.0, 1.0),
+        ("logical_and(x0 / 0 * 0, 1)", 1.0, 0.0),
+        ("round(x0)", 2.5, 2.0),  # halves to even, as Julia's round
+        ("round(x0)", -0.5, -0.0),
+        ("floor(x0 / 0)", -1.0, -np.inf),
     ],
 )
 def test_values_outside_the_domain_are_nan_without_warnings(text, x, expected):
@@ -201,6 +225,7 @@ def test_values_outside_the_domain_are_nan_without_warnings(text, x, expected):
 def test_pysr_aliases_resolve_to_canonical_names():
     assert {alias: canonical_operator_name(alias, 2) for alias in ALIASES} == {
         "plus": "+", "sub": "-", "mult": "*", "div": "/", "pow": "^",
+        ">": "greater", "<": "less", ">=": "greater_equal", "<=": "less_equal",
     }
     assert canonical_operator_name(" cos ", 1) == "cos"
     assert canonical_operator_name("square", 1) == "square"
@@ -218,9 +243,133 @@ def test_operator_with_the_wrong_arity_is_an_error():
         parse_equation("max(x0)", NAMES)
 
 
+def test_docs_operators_page_has_a_row_for_every_operator():
+    from pathlib import Path
+
+    page = (Path(__file__).resolve().parent.parent / "docs" / "operators.md").read_text(encoding="utf-8")
+    rows = [line for line in page.splitlines() if line.startswith("| `")]
+    documented = {name for row in rows for name in row.split("|")[1].replace("`", " ").split()}
+    assert set(BINARY_OPERATORS) | set(UNARY_OPERATORS) <= documented
+    aliases = {alias for row in rows for alias in row.split("|")[2].replace("`", " ").split()}
+    assert set(ALIASES) <= aliases
+
+
 def test_table_marks_only_arithmetic_as_infix():
     assert {name for name, operator in BINARY_OPERATORS.items() if operator.infix} == set("+-*/^")
     assert not any(operator.infix for operator in UNARY_OPERATORS.values())
+
+
+# --- PySR's comparison, logic, modulo and special-function operators -----------------------------
+
+
+V0, V1 = Variable(0, "x0"), Variable(1, "x1")
+
+
+@pytest.mark.parametrize(
+    "engine_text, human_text, expected",
+    [
+        # The engine writes them as calls, as SymbolicRegression.jl saves them; people may use
+        # PySR's infix symbols, which bind loosest of all.
+        ("greater(x0, x1)", "x0 > x1", Call("greater", (V0, V1))),
+        ("less((x0 + x1), (x0 * x1))", "x0 + x1 < x0 * x1",
+         Call("less", (Call("+", (V0, V1)), Call("*", (V0, V1))))),
+        ("greater_equal(neg(x0), -2.5)", "-x0 >= -2.5", Call("greater_equal", (Call("neg", (V0,)), Number(-2.5)))),
+        ("less_equal((x0 ^ 2.0), 1.0)", "x0^2 <= 1", Call("less_equal", (Call("^", (V0, Number(2.0))), Number(1.0)))),
+        ("cond(x0, (x0 * x0))", "cond(x0, x0*x0)", Call("cond", (V0, Call("*", (V0, V0))))),
+        ("mod(x0, 2.0)", "mod(x0, 2)", Call("mod", (V0, Number(2.0)))),
+        ("atan2(x1, x0)", "atan2(x1, x0)", Call("atan2", (V1, V0))),
+        ("logical_or(x0, x1)", "logical_or(x0, x1)", Call("logical_or", (V0, V1))),
+        ("logical_and(x0, x1)", "logical_and(x0, x1)", Call("logical_and", (V0, V1))),
+        ("gamma(erfc(erf(x0)))", "gamma(erfc(erf(x0)))", Call("gamma", (Call("erfc", (Call("erf", (V0,)),)),))),
+        ("round(floor(ceil(x1)))", "round(floor(ceil(x1)))", Call("round", (Call("floor", (Call("ceil", (V1,)),)),))),
+    ],
+)
+def test_new_operators_read_from_engine_text_and_from_infix(engine_text, human_text, expected):
+    assert parse_equation(engine_text, NAMES) == expected
+    assert parse_equation(human_text, NAMES) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("(x0 > 1) + (x1 <= x0)", Call("+", (Call("greater", (V0, Number(1.0))), Call("less_equal", (V1, V0))))),
+        ("x0 < -x1", Call("less", (V0, Call("neg", (V1,))))),
+        ("x0<-1", Call("less", (V0, Number(-1.0)))),
+        ("cond(x0 > 0, x1)", Call("cond", (Call("greater", (V0, Number(0.0))), V1))),
+        ("greater(x0, x1) * 2", Call("*", (Call("greater", (V0, V1)), Number(2.0)))),
+        ("(x0 < x1) < 2", Call("less", (Call("less", (V0, V1)), Number(2.0)))),  # parenthesised: no chain
+    ],
+)
+def test_infix_comparisons_group_as_in_julia_and_python(text, expected):
+    assert parse_equation(text, NAMES) == expected
+
+
+@pytest.mark.parametrize("text", ["x0 < x1 < 2", "x0 > 1 >= x1", "x0 <= x1 + 1 > 0"])
+def test_chained_comparisons_are_an_error(text):
+    with pytest.raises(EquationSyntaxError, match="chained comparison"):
+        parse_equation(text, NAMES)
+
+
+@pytest.mark.parametrize("text", ["x0 => x1", "x0 == x1", "x0 != x1", "x0 < = x1"])
+def test_other_comparison_spellings_are_rejected(text):
+    with pytest.raises(EquationSyntaxError):
+        parse_equation(text, NAMES)
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # PySR's sympy forms (pysr/export_sympy.py), with exact 1 and 0 where PySR writes 1.0 and 0.0.
+        ("greater(x0, x1)", sympy.Piecewise((1, x0 > x1), (0, True))),
+        ("less(x0, x1)", sympy.Piecewise((1, x0 < x1), (0, True))),
+        ("greater_equal(x0, x1)", sympy.Piecewise((1, x0 >= x1), (0, True))),
+        ("less_equal(x0, x1)", sympy.Piecewise((1, x0 <= x1), (0, True))),
+        ("cond(x0, x1)", sympy.Piecewise((x1, x0 > 0), (0, True))),
+        ("logical_or(x0, x1)", sympy.Piecewise((1, (x0 > 0) | (x1 > 0)), (0, True))),
+        ("logical_and(x0, x1)", sympy.Piecewise((1, (x0 > 0) & (x1 > 0)), (0, True))),
+        ("mod(x0, x1)", sympy.Mod(x0, x1)),
+        ("atan2(x0, x1)", sympy.atan2(x0, x1)),
+        ("erf(x0)", sympy.erf(x0)),
+        ("erfc(x0)", sympy.erfc(x0)),
+        ("gamma(x0)", sympy.gamma(x0)),
+        ("floor(x0)", sympy.floor(x0)),
+        ("ceil(x0)", sympy.ceiling(x0)),
+    ],
+)
+def test_new_operators_export_to_pysrs_sympy_forms(text, expected):
+    assert to_sympy(text, NAMES) == expected
+
+
+def test_round_exports_as_a_half_to_even_round_function():
+    expression = to_sympy("round(x0)", NAMES)
+    assert str(expression) == "round(x0)" and expression.func is UNARY_OPERATORS["round"].sympy
+    halves = [expression.subs(x0, sympy.Float(value)) for value in (-2.5, -1.5, -0.5, 0.5, 1.5, 2.5, 2.6)]
+    assert halves == [-2, -2, 0, 0, 2, 2, 3]                       # as numpy.round and Julia's round
+    assert to_sympy("round(3.5)", NAMES) == 4 and to_sympy("round(x0 * 0.5)", NAMES).subs(x0, 5) == 2
+    np.testing.assert_array_equal(to_numpy("round(x0)", ["x0"])(np.array([[-2.5], [0.5], [1.5], [2.6]])),
+                                  [-2.0, 0.0, 2.0, 3.0])
+
+
+def test_comparisons_of_non_real_constants_are_false_as_in_the_engine():
+    # sqrt(-2) is NaN in the engine and sympy's I*sqrt(2) cannot be compared: both give "false".
+    assert to_sympy("greater(sqrt(-2), x0)", NAMES) == 0
+    assert to_sympy("cond(sqrt(-2), x0)", NAMES) == 0
+    assert to_sympy("logical_or(sqrt(-2), x0)", NAMES) == sympy.Piecewise((1, x0 > 0), (0, True))
+    np.testing.assert_array_equal(to_numpy("greater(sqrt(-2), x0)", ["x0"])(np.array([[-5.0]])), [0.0])
+
+
+@pytest.mark.parametrize("name", ["greater", "less", "cond", "logical_or", "mod", "atan2"])
+def test_binary_operators_keep_float32(name):
+    values = np.array([[0.5, -1.0], [2.0, 3.0]], dtype=np.float32)
+    assert to_numpy(f"{name}(x0, x1)", NAMES)(values).dtype == np.float32
+
+
+@pytest.mark.parametrize("name", ["erf", "erfc", "gamma", "round", "floor", "ceil"])
+def test_unary_operators_keep_float32(name):
+    result = to_numpy(f"{name}(x0)", ["x0"])(np.array([[0.5], [40.0]], dtype=np.float32))
+    assert result.dtype == np.float32
+    if name == "gamma":
+        assert np.isnan(result[1])                           # gamma(40) overflows float32: NaN
 
 
 # --- LaTeX ---------------------------------------------------------------------------------------
@@ -325,3 +474,11 @@ def test_variable_names_must_be_unique_identifiers():
         parse_equation("x0", ["x0", "x0"])
     with pytest.raises(ValueError, match="not an identifier"):
         parse_equation("x0", ["x0", "sepal length"])
+
+
+def test_comparisons_over_a_non_real_branch_still_export_to_sympy():
+    """A cond whose first argument is a Piecewise with a zoo branch made sympy raise while folding."""
+    tree = "cond(cond(x0, (1.0 / 0.0)), x1)"
+    expression = to_sympy(tree, NAMES)
+    assert expression.func.__name__ == "cond" or isinstance(expression, sympy.Piecewise)
+    assert to_numpy(tree, NAMES)(np.array([[-1.0, 2.0], [1.0, 3.0]]))[0] == 0.0

@@ -39,3 +39,24 @@ def test_batching_front_holds_full_data_losses(engine, fast_search):
     np.testing.assert_allclose(numpy_losses(result, X, y), result.equations["loss"].to_numpy(dtype=float),
                                rtol=1e-9, atol=1e-12)
     assert result.equations["loss"].min() < 1e-12   # and it still finds x0*x1 + 2
+
+
+# PySR's comparison, logic, modulo and special-function operators: piecewise laws give fronts full
+# of them. Float32 runs only the continuous ones: numpy evaluates the float64 data, the engine its
+# float32 copy, and a comparison or floor can flip on a row that sits within rounding of its edge.
+PIECEWISE_OPERATORS = {
+    64: dict(binary_operators=["+", "-", "*", "mod", "atan2", "greater", "less_equal", "cond", "logical_or",
+                               "logical_and"],
+             unary_operators=["erf", "erfc", "gamma", "round", "floor", "ceil"]),
+    32: dict(binary_operators=["+", "-", "*", "atan2"], unary_operators=["erf", "erfc", "gamma"]),
+}
+
+
+@pytest.mark.parametrize("precision, tolerance", [(64, 1e-9), (32, 2e-3)])
+def test_fronts_of_the_new_operators_match_numpy(engine, fast_search, precision, tolerance):
+    X = uniform_data(n_rows=300, n_features=2, low=-3.0, high=3.0, seed=34)
+    y = np.where(X[:, 0] > 0.5, np.floor(X[:, 1]) * X[:, 0], 1.0 - np.abs(X[:, 1])) + np.tanh(X[:, 0])
+    result = search(X, y, precision=precision, **PIECEWISE_OPERATORS[precision], **fast_search)
+    engine_losses = result.equations["loss"].to_numpy(dtype=float)
+    assert len(result) >= 4
+    np.testing.assert_allclose(numpy_losses(result, X, y), engine_losses, rtol=tolerance, atol=1e-12)

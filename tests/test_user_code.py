@@ -99,6 +99,11 @@ def test_bad_user_code_is_refused_before_the_search(options, message, tmp_path):
         (dict(binary_operators=["+", "broken(x, y) = x +"], extra_sympy_mappings={"broken": lambda x, y: x}),
          "user.jl:.*syntax"),
         (dict(elementwise_loss="loss(x) = x"), "elementwise_loss must be a function of \\(prediction, target\\)"),
+        (dict(elementwise_loss="myloss(p, t) = undefined_helper(p - t)"),
+         "elementwise_loss fails on -3.0, -3.0: UndefVarError: undefined_helper not defined"),
+        (dict(elementwise_loss="myloss(p, t) = string(p)"), "elementwise_loss returns a String"),
+        (dict(loss_function="objective(tree, dataset, options) = error(\"no loss today\")"),
+         "loss_function fails on the constant equation .*: no loss today"),
     ],
 )
 def test_broken_julia_is_an_input_error_that_names_it(engine, fast_search, options, message):

@@ -33,19 +33,36 @@ cube(x) = x * x * x
 inverse(x::T) where {T<:AbstractFloat} = one(T) / x
 relu(x::T) where {T<:AbstractFloat} = x > zero(T) ? x : zero(T)
 
+# PySR's comparison and logic operators (SymbolicRegression.jl defines them as `(x > y) * one(x)`
+# and so on): 1 where the condition holds, else 0. A comparison with NaN is false, so they map NaN
+# to 0, and `cond` gives 0 where x <= 0 even if y is NaN or infinite.
+greater(x::T, y::T) where {T<:AbstractFloat} = x > y ? one(T) : zero(T)
+less(x::T, y::T) where {T<:AbstractFloat} = x < y ? one(T) : zero(T)
+greater_equal(x::T, y::T) where {T<:AbstractFloat} = x >= y ? one(T) : zero(T)
+less_equal(x::T, y::T) where {T<:AbstractFloat} = x <= y ? one(T) : zero(T)
+cond(x::T, y::T) where {T<:AbstractFloat} = x > zero(T) ? y : zero(T)
+logical_or(x::T, y::T) where {T<:AbstractFloat} = (x > zero(T)) | (y > zero(T)) ? one(T) : zero(T)
+logical_and(x::T, y::T) where {T<:AbstractFloat} = (x > zero(T)) & (y > zero(T)) ? one(T) : zero(T)
+# Julia's floored modulo (the result has the sign of y), NaN for y = 0 or an infinite x.
+safe_mod(x::T, y::T) where {T<:AbstractFloat} = mod(x, y)
+# The angle of the point (x, y) in (-pi, pi]: Julia's two-argument atan, C's atan2(y, x).
+atan2(y::T, x::T) where {T<:AbstractFloat} = atan(y, x)
+
 # Every built-in operator, in a fixed order. A search's OperatorSet always carries all of them
 # (nodes store indices into these tuples) and lists which ones the search may use: the engine
 # then has one type whatever the operators, and compiles once per process instead of once per
 # operator set (seconds each time, in a persistent engine).
-const BINARY_NAMES = ("+", "-", "*", "/", "^", "max", "min")
-const BINARY_FUNCTIONS = (+, -, *, /, safe_pow, max, min)
+const BINARY_NAMES = ("+", "-", "*", "/", "^", "max", "min", "mod", "atan2", "greater", "less", "greater_equal",
+                      "less_equal", "cond", "logical_or", "logical_and")
+const BINARY_FUNCTIONS = (+, -, *, /, safe_pow, max, min, safe_mod, atan2, greater, less, greater_equal,
+                          less_equal, cond, logical_or, logical_and)
 const INFIX_OPERATORS = ("+", "-", "*", "/", "^")
 const UNARY_NAMES = ("neg", "square", "cube", "inv", "abs", "sign", "relu", "sqrt", "exp", "log", "log2",
                      "log10", "log1p", "sin", "cos", "tan", "sinh", "cosh", "tanh", "asin", "acos", "atan",
-                     "asinh", "acosh", "atanh")
+                     "asinh", "acosh", "atanh", "erf", "erfc", "gamma", "round", "floor", "ceil")
 const UNARY_FUNCTIONS = (neg, square, cube, inverse, abs, sign, relu, safe_sqrt, exp, safe_log, safe_log2,
                          safe_log10, safe_log1p, safe_sin, safe_cos, safe_tan, sinh, cosh, tanh, safe_asin,
-                         safe_acos, atan, asinh, safe_acosh, safe_atanh)
+                         safe_acos, atan, asinh, safe_acosh, safe_atanh, erf, erfc, gamma, round, floor, ceil)
 
 """
     UserOperator(name, f)

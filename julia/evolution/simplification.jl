@@ -15,7 +15,8 @@ struct SpecialOperators
 end
 
 function SpecialOperators(operators::OperatorSet)
-    commutative = [binary_index(operators, name) for name in ("+", "*", "max", "min") if binary_index(operators, name) > 0]
+    commutative = [binary_index(operators, name) for name in ("+", "*", "max", "min", "logical_or", "logical_and")
+                   if binary_index(operators, name) > 0]
     return SpecialOperators(binary_index(operators, "+"), binary_index(operators, "-"),
                             binary_index(operators, "*"), binary_index(operators, "/"), commutative)
 end

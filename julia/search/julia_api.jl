@@ -18,6 +18,7 @@ function equation_search(X::AbstractMatrix, y::AbstractVector; weights=nothing, 
                          options...)
     settings = Options(; options...)
     data = Dataset(X, y; weights=weights, variable_names=variable_names, precision=settings.precision)
+    probe_user_losses(settings, data)
     state = equation_search(data, settings)
     return [(complexity=member.complexity, loss=member.loss,
              equation=equation_string(member.tree, settings.operators, data.variable_names),

@@ -138,6 +138,7 @@ function load_run(run_folder::AbstractString)
         error isa ArgumentError || rethrow()
         throw(InvalidRunError(error.msg))
     end
+    probe_user_losses(options, data)
     return options, data
 end
 

@@ -96,3 +96,39 @@ function probe_user_operator(f, name::AbstractString, arity::Int, ::Type{T}) whe
     succeeded || throw(UserCodeError("$kind operator $name throws a domain error for every argument tried ($(join(PROBE_VALUES, ", ")))"))
     return UserOperator(String(name), f)
 end
+
+"""
+    probe_user_losses(options, data)
+
+Check the user's loss before the search, as operators are checked: an elementwise loss on the
+grid of (prediction, target) pairs, a `loss_function` on the constant equation mean(y). Each must
+give a real number or throw only a domain error; otherwise a `UserCodeError` names it and quotes
+Julia's message. Built-in losses need no check.
+"""
+probe_user_losses(options::Options, data::Dataset) = probe_loss(options.loss, options, data)
+
+probe_loss(::ElementwiseLoss, options, data) = nothing
+
+function probe_loss(loss::UserElementwiseLoss, options, data::Dataset{T}) where {T}
+    for prediction in PROBE_VALUES, target in PROBE_VALUES
+        arguments = loss.takes_weight ? (T(prediction), T(target), T(1)) : (T(prediction), T(target))
+        probe_call("elementwise_loss", loss.f, arguments)
+    end
+end
+
+function probe_loss(objective::UserObjective, options::Options, data::Dataset{T}) where {T}
+    constant = constant_node(T, weighted_mean(data))
+    probe_call("loss_function", objective.f, (constant, data, options); shown="the constant equation $(constant.value)")
+end
+
+function probe_call(role::AbstractString, f, arguments::Tuple; shown=join(arguments, ", "))
+    value = try
+        Base.invokelatest(f, arguments...)
+    catch error
+        error isa InterruptException && rethrow()
+        any(E -> error isa E, DOMAIN_ERRORS) && return nothing
+        throw(UserCodeError("$role fails on $shown: $(one_line_message(error))"))
+    end
+    value isa Real || throw(UserCodeError("$role returns a $(typeof(value)) for $shown, not a real number"))
+    return nothing
+end
