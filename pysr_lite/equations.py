@@ -31,9 +31,11 @@ import sympy
 from pysr_lite.operators import BUILTIN_OPERATORS, OperatorTable
 
 # Generous for any real equation (the engine's maxsize is a few dozen nodes), small enough that
-# hostile input fails fast and every walk over the tree stays cheap.
+# hostile input fails fast and every walk over the tree stays cheap. The depth is what every
+# export survives with room to spare (sympy's printers recurse and fail near 200 levels of
+# nested functions); the engine never writes deeper equations (options.py caps maxdepth).
 MAX_TEXT_LENGTH = 100_000
-MAX_DEPTH = 1000
+MAX_DEPTH = 100
 
 
 class EquationSyntaxError(ValueError):
@@ -401,10 +403,9 @@ def _as_tree(equation: Node | str, variable_names: Sequence[str], operators: Ope
 
 
 def _sympy_number(value: float) -> sympy.Expr:
-    # Whole numbers become exact integers so that x^2.0 is x**2 (which sympy simplifies) and 2.0*x
-    # prints as 2*x; 2**53 bounds the range where a float is exactly that integer anyway.
-    if value.is_integer() and abs(value) < 2**53:
-        return sympy.Integer(int(value))
+    # Every constant stays a Float, as in PySR ("1.0" is not Integer(1)): the equation's text said
+    # float, and an exact integer would let sympy evaluate 2.0^1.0e10 into a ten-billion-bit
+    # integer (a result file could hang the reader). Float arithmetic is bounded.
     return sympy.Float(value)
 
 
@@ -419,7 +420,7 @@ def to_sympy(
     Variables become ``symbols`` (default: a plain ``sympy.Symbol`` per name, no assumptions).
 
     >>> to_sympy("(x0 ^ 2.0) - log2(x1)", ["x0", "x1"])
-    x0**2 - log(x1)/log(2)
+    x0**2.0 - log(x1)/log(2)
     """
     names = _check_variable_names(variable_names)
     tree = _as_tree(equation, names, operators)
@@ -437,8 +438,18 @@ def to_sympy(
             arity = len(node.arguments)
             arguments = values[-arity:]
             del values[-arity:]
-            values.append(_operator(node, operators).sympy(*arguments))
+            values.append(_apply_sympy(_operator(node, operators), arguments))
     return values.pop()
+
+
+def _apply_sympy(operator, arguments: list) -> sympy.Expr:
+    """The operator's sympy form on ``arguments``; where sympy's evaluation fails on the numbers
+    (1.0/0.0 raises in mpmath), the same expression left unevaluated."""
+    try:
+        return operator.sympy(*arguments)
+    except (ArithmeticError, TypeError, ValueError):
+        with sympy.evaluate(False):
+            return operator.sympy(*arguments)
 
 
 # --- tree -> numpy ------------------------------------------------------------------------------

@@ -116,7 +116,13 @@ def read_hall_of_fame(
         complexities.append(complexity)
         losses.append(loss)
         texts.append(text)
-        expressions.append(to_sympy(tree, variable_names, operators=operators))
+        try:
+            expressions.append(to_sympy(tree, variable_names, operators=operators))
+        except Exception as error:  # sympy's own failure on a hostile equation: name the file, not sympy
+            raise HallOfFameError(
+                f"{path} row {row} (complexity {complexity}): sympy cannot build the equation "
+                f"({type(error).__name__}: {str(error)[:200]})"
+            ) from None
         functions.append(to_numpy(tree, variable_names, operators))
 
     complexity_array = np.array(complexities, dtype=np.int64)

@@ -26,6 +26,7 @@ import warnings
 from dataclasses import dataclass
 from typing import Any, Callable, Mapping, Sequence
 
+from .equations import MAX_DEPTH
 from .operators import BUILTIN_OPERATORS, OperatorTable, custom_operator, julia_definition
 
 # ----------------------------------------------------------------------------------------------
@@ -354,7 +355,7 @@ OPTIONS: tuple[OptionSpec, ...] = (
     OptionSpec("ncycles_per_iteration", 380, integer(1, 10**9), "evolution cycles per population between migrations"),
     # --- limits on the equations
     OptionSpec("maxsize", 30, integer(7, 1000), "largest complexity (node count) of an equation (PySR: at least 7; above 40 the search slows down exponentially)"),
-    OptionSpec("maxdepth", 0, integer(0, 1000), "largest depth of an equation; 0 means no limit beyond maxsize"),
+    OptionSpec("maxdepth", 0, integer(0, MAX_DEPTH), f"largest depth of an equation; 0 means as deep as maxsize allows, up to {MAX_DEPTH} (the deepest equation every export can handle)"),
     OptionSpec("parsimony", 0.0, real(0), "loss penalty per unit of complexity during selection"),
     # --- stopping
     OptionSpec("timeout_in_seconds", None, optional(real(0, exclusive_minimum=True)), "stop after this many seconds (None: no limit)", to_toml=none_as(0.0)),
@@ -612,9 +613,10 @@ def toml_entries(options: Mapping[str, Any]) -> dict[str, Any]:
     for spec in OPTIONS:
         if spec.to_toml is not None:
             entries.update(spec.to_toml(spec.name, options[spec.name]))
-    # 0 means "as deep as maxsize allows": the engine always receives an actual limit.
+    # 0 means "as deep as maxsize allows": the engine always receives an actual limit, and never
+    # one deeper than the frontend's parser reads back.
     if entries["maxdepth"] == 0:
-        entries["maxdepth"] = options["maxsize"]
+        entries["maxdepth"] = min(options["maxsize"], MAX_DEPTH)
     return entries
 
 

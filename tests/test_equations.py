@@ -2,6 +2,8 @@
 
 import warnings
 
+import time
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -33,7 +35,8 @@ x0, x1 = sympy.symbols("x0 x1")
 
 
 def same(a: sympy.Expr, b: sympy.Expr) -> bool:
-    return sympy.simplify(a - b) == 0
+    # Constants are Floats (2.0, as PySR keeps them); nsimplify makes 2.0 and 2 compare equal.
+    return sympy.simplify(sympy.nsimplify(a - b)) == 0
 
 
 # --- engine text ---------------------------------------------------------------------------------
@@ -63,9 +66,18 @@ def test_engine_negative_constant_as_base_stays_one_number():
     assert equation == Call("^", (Number(-2.5), Variable(0, "x0")))
 
 
-def test_whole_number_constants_become_sympy_integers():
-    assert to_sympy("(x0 ^ 2.0)", NAMES) == x0**2
-    assert to_sympy("(3.0 * x1)", NAMES) == 3 * x1
+def test_constants_stay_floats_as_in_pysr():
+    assert to_sympy("(x0 ^ 2.0)", NAMES) == x0 ** sympy.Float(2.0)
+    assert to_sympy("(3.0 * x1)", NAMES) == sympy.Float(3.0) * x1
+    assert to_sympy("1.0", NAMES) == sympy.Float(1.0) and not to_sympy("1.0", NAMES).is_Integer
+
+
+def test_huge_powers_of_constants_stay_floats_and_quick():
+    """Issue 15: an exact Integer(2)**Integer(10**10) would take gigabytes and half a minute."""
+    started = time.monotonic()
+    assert to_sympy("(2.0 ^ 1.0e10)", NAMES).is_Float
+    assert to_sympy("max((1.0e300 * 1.0e300), x0)", NAMES).has(x0)
+    assert time.monotonic() - started < 2
 
 
 def test_node_count_counts_every_operator_variable_and_constant():
@@ -382,7 +394,8 @@ def test_latex_rounds_float_constants_to_significant_digits():
 
 
 def test_latex_leaves_exact_numbers_alone():
-    assert to_latex(to_sympy("x0 ^ 2.0 / 3", ["x0"])) == r"\frac{x_{0}^{2}}{3}"
+    assert to_latex(x0**2 / 3 + sympy.pi) == r"\frac{x_{0}^{2}}{3} + \pi"
+    assert to_latex(to_sympy("x0 ^ 2.0 / 3", ["x0"])) == r"0.333 x_{0}^{2.0}"
 
 
 # --- bad and hostile text ------------------------------------------------------------------------
@@ -482,3 +495,12 @@ def test_comparisons_over_a_non_real_branch_still_export_to_sympy():
     expression = to_sympy(tree, NAMES)
     assert expression.func.__name__ == "cond" or isinstance(expression, sympy.Piecewise)
     assert to_numpy(tree, NAMES)(np.array([[-1.0, 2.0], [1.0, 3.0]]))[0] == 0.0
+
+
+@pytest.mark.parametrize("operator", ["sin", "exp", "abs", "neg", "sqrt"])
+def test_every_export_survives_the_deepest_equation_the_parser_reads(operator):
+    """The parser's depth limit is what sympy, its printers and numpy all survive (issue 15)."""
+    text = f"{operator}(" * (MAX_DEPTH - 1) + "x0" + ")" * (MAX_DEPTH - 1)
+    expression = to_sympy(text, NAMES)
+    assert str(expression) and to_latex(expression) and sympy.srepr(expression)
+    assert to_numpy(text, NAMES)(np.ones((2, 2))).shape == (2,)
