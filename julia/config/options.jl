@@ -73,11 +73,15 @@ that names the option. Operators are names of built-ins or Julia functions (user
 `elementwise_loss` is a built-in loss (`"L1DistLoss()"`, `ElementwiseLoss("HuberLoss", 1.0)`) or a
 function of (prediction, target[, weight]); `loss_function` a function of (tree, dataset,
 options); `early_stop_condition` a loss threshold (`early_stop_loss`), a function of (loss,
-complexity) or Julia source of one.
+complexity) or Julia source of one. `complexity_of_operators`, `constraints` and
+`nested_constraints` are keyed by operator name (or the operator's function), as a Dict or pairs;
+see `ComplexityWeights` and `OperatorConstraints`.
 
 ```julia
 options = Options(binary_operators=["+", "*"], unary_operators=["cos"], maxsize=20)
 options = Options(binary_operators=["+", "*"], elementwise_loss="L1DistLoss()")
+options = Options(binary_operators=["+", "*", "^"], unary_operators=["sin"], complexity_of_operators=Dict("sin" => 2),
+                  constraints=Dict("^" => (-1, 1)), nested_constraints=Dict("sin" => Dict("sin" => 0)))
 ```
 """
 struct Options{B<:Tuple,U<:Tuple,L}
