@@ -8,9 +8,11 @@ import Pkg
 include("config/special_functions.jl")
 include("config/operators.jl")
 include("config/mutation_weights.jl")
+include("core/node.jl")                # trees come first: the complexity and constraint options judge them
+include("evaluation/complexity.jl")
+include("evaluation/constraints.jl")
 include("config/options.jl")
 
-include("core/node.jl")
 include("core/dataset.jl")
 include("core/printing.jl")
 
@@ -34,4 +36,4 @@ include("search/run_folder.jl")
 include("search/protocol.jl")
 include("search/julia_api.jl")
 
-export Options, Dataset, equation_search, equation_string, node_count, eval_tree_array, ElementwiseLoss
+export Options, Dataset, equation_search, equation_string, node_count, compute_complexity, eval_tree_array, ElementwiseLoss

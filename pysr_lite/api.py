@@ -27,7 +27,7 @@ from .persistent_engine import run_in_persistent_engine
 from .export.latex import to_latex
 from .hall_of_fame import best_index, read_hall_of_fame
 from .operators import BUILTIN_OPERATORS, OperatorTable, custom_operator, unknown_operator
-from .options import option_parameters, options_help, resolve_options, toml_entries
+from .options import check_complexity_of_variables, option_parameters, options_help, resolve_options, toml_entries
 from .protocol import read_protocol_log, statistics
 from .run_folder import HALL_OF_FAME_FILE, create_run_directory, read_run_folder, write_run_folder
 
@@ -215,6 +215,7 @@ def search(X: Any, y: Any, *, variable_names: Sequence[str] | None = None, weigh
     resolved = resolve_options(**options)
     operators = resolved["operator_table"]
     dataset = prepare_dataset(X, y, weights=weights, variable_names=variable_names, operators=operators)
+    check_complexity_of_variables(resolved, dataset.n_features)
     entries = toml_entries(resolved)  # before creating a folder: what cannot be written fails here
     engine = locate_engine()  # likewise: a missing Julia leaves nothing behind
     run_directory = create_run_directory(resolved["output_directory"])

@@ -109,7 +109,9 @@ def _operator(call: Call, operators: OperatorTable):
 
 
 def node_count(equation: Node) -> int:
-    """Complexity as the engine counts it: every operator, variable and constant is 1.
+    """The number of nodes: the engine's complexity under the default weights (every operator,
+    variable and constant 1). The complexity_of_* options change the engine's count; a result's
+    ``complexity`` column is always the engine's own.
 
     >>> node_count(parse_equation("x0 * 2.5 + cos(x1)", ["x0", "x1"]))
     6

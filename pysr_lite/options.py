@@ -15,6 +15,7 @@ ValueError: unknown option 'populatons'; did you mean 'populations'?
 
 from __future__ import annotations
 
+import ast
 import difflib
 import inspect
 import math
@@ -22,12 +23,14 @@ import numbers
 import os
 import re
 import secrets
+import sys
 import warnings
 from dataclasses import dataclass
 from typing import Any, Callable, Mapping, Sequence
 
 from .equations import MAX_DEPTH
 from .operators import BUILTIN_OPERATORS, OperatorTable, custom_operator, julia_definition
+from .operators import ALIASES
 
 # ----------------------------------------------------------------------------------------------
 # Kinds of values. Each checks (and normalizes) a Python value and parses CLI text.
@@ -302,6 +305,88 @@ EARLY_STOP = Kind(
 )
 
 
+# --- complexity weights and operator constraints (checked against the operators in
+# --- resolve_operator_options, once the search's operators are known)
+
+
+def _positive_number(name: str, value: Any) -> int | float:
+    """A positive finite number: an int stays an int (options.toml then shows ``3``, not ``3.0``)."""
+    if not _is_real(value) or not math.isfinite(float(value)) or value <= 0:
+        _fail(name, "a positive number", value)
+    return int(value) if _is_integer(value) else float(value)
+
+
+def _limit(name: str, value: Any) -> int:
+    if not _is_integer(value) or value < -1:
+        _fail(name, "-1 (no limit) or a non-negative integer", value)
+    return int(value)
+
+
+def _operator_mapping(name: str, value: Any, expected: str) -> Mapping[str, Any]:
+    if not isinstance(value, Mapping) or not all(isinstance(key, str) for key in value):
+        _fail(name, expected, value)
+    return value
+
+
+def _literal(text: str) -> Any:
+    """A Python literal from the command line (``{'^': (-1, 1)}``, ``[2, 3]``); never executed."""
+    try:
+        return ast.literal_eval(text.strip())
+    except (ValueError, SyntaxError):
+        raise ValueError(f"expected a Python literal such as {{'sin': 2}} or [1, 2], got {text!r}") from None
+
+
+def _check_operator_complexities(name: str, value: Any) -> dict[str, int | float]:
+    mapping = _operator_mapping(name, value, "a dict from operator name to a positive number, e.g. {'sin': 2, '/': 3}")
+    return {key: _positive_number(f"{name}[{key!r}]", weight) for key, weight in mapping.items()}
+
+
+OPERATOR_COMPLEXITIES = Kind("a dict from operator name to a positive number", _check_operator_complexities, _literal)
+
+
+def _check_variable_complexities(name: str, value: Any) -> int | float | list[int | float]:
+    if _is_real(value):
+        return _positive_number(name, value)
+    if hasattr(value, "tolist") and not isinstance(value, Mapping):  # a numpy array
+        value = value.tolist()
+    if not isinstance(value, Sequence) or isinstance(value, (str, bytes)) or not value:
+        _fail(name, "a positive number, or a list of one positive number per feature", value)
+    return [_positive_number(f"{name}[{index}]", item) for index, item in enumerate(value)]
+
+
+VARIABLE_COMPLEXITIES = Kind("a positive number or one per feature", _check_variable_complexities, _literal)
+POSITIVE_NUMBER = Kind("a positive number", _positive_number, float)
+
+
+def _check_constraints(name: str, value: Any) -> dict[str, int | tuple[int, int]]:
+    expected = "a dict from operator name to a limit: an integer (unary) or a pair (binary), e.g. {'^': (-1, 1), 'sin': 5}"
+    checked: dict[str, int | tuple[int, int]] = {}
+    for key, limit in _operator_mapping(name, value, expected).items():
+        where = f"{name}[{key!r}]"
+        if _is_integer(limit):
+            checked[key] = _limit(where, limit)
+        elif isinstance(limit, (tuple, list)) and len(limit) == 2:
+            checked[key] = (_limit(f"{where}[0]", limit[0]), _limit(f"{where}[1]", limit[1]))
+        else:
+            _fail(where, "an integer (for a unary operator) or a pair of integers (for a binary one); -1 means no limit", limit)
+    return checked
+
+
+CONSTRAINTS = Kind("a dict from operator name to an argument limit or a pair of them", _check_constraints, _literal)
+
+
+def _check_nested_constraints(name: str, value: Any) -> dict[str, dict[str, int]]:
+    expected = "a dict from operator name to a dict of nested operator -> most occurrences, e.g. {'sin': {'cos': 0}}"
+    checked = {}
+    for outer, inner in _operator_mapping(name, value, expected).items():
+        inner = _operator_mapping(f"{name}[{outer!r}]", inner, "a dict from nested operator name to its most occurrences, e.g. {'cos': 0}")
+        checked[outer] = {key: _limit(f"{name}[{outer!r}][{key!r}]", limit) for key, limit in inner.items()}
+    return checked
+
+
+NESTED_CONSTRAINTS = Kind("a dict from operator name to a dict of nested operator limits", _check_nested_constraints, _literal)
+
+
 # ----------------------------------------------------------------------------------------------
 # The table
 # ----------------------------------------------------------------------------------------------
@@ -321,6 +406,11 @@ def _early_stop(name: str, value: Any) -> dict[str, Any]:
     # PySR's early_stop_condition is a loss threshold or Julia source: a threshold is written as
     # early_stop_loss; source goes to user.jl (see user_functions); none writes nothing.
     return {"early_stop_loss": value} if isinstance(value, float) else {}
+
+
+def _unless_empty(name: str, value: Any) -> dict[str, Any]:
+    """Written (as a TOML table) only when given and not empty: the engine's default is none."""
+    return {name: value} if value else {}
 
 
 def _elementwise_loss(name: str, value: Any) -> dict[str, Any]:
@@ -409,6 +499,12 @@ OPTIONS: tuple[OptionSpec, ...] = (
     OptionSpec("optimize_probability", 0.14, real(0, 1), "probability of optimizing the constants of an equation after an iteration"),
     OptionSpec("optimizer_iterations", 8, integer(1, 10**6), "iterations of the constant optimizer"),
     OptionSpec("should_simplify", True, BOOLEAN, "simplify equations algebraically during the search"),
+    # --- complexity and operator constraints (PySR's names and rules)
+    OptionSpec("complexity_of_operators", None, optional(OPERATOR_COMPLEXITIES), "complexity of each use of an operator, e.g. {'sin': 2, '/': 3} (others: 1); fractions allowed, an equation's total complexity is rounded to an integer", to_toml=_unless_empty),
+    OptionSpec("complexity_of_constants", 1, POSITIVE_NUMBER, "complexity of each constant"),
+    OptionSpec("complexity_of_variables", None, optional(VARIABLE_COMPLEXITIES), "complexity of each variable: one number, or a list of one per feature (or pass it to SymbolicRegressor.fit, not both) (None: 1)", to_toml=none_as(1)),
+    OptionSpec("constraints", None, optional(CONSTRAINTS), "largest complexity of each argument of an operator: {'^': (-1, 1), 'sin': 5} allows any base but only an exponent of complexity 1, and sin of at most 5; -1: no limit. + and - need equal limits; the looser limit of * is put on the left (PySR's rules)", to_toml=_unless_empty),
+    OptionSpec("nested_constraints", None, optional(NESTED_CONSTRAINTS), "most occurrences of an operator nested inside another: {'sin': {'sin': 0, 'cos': 1}} allows no sin and at most one cos along any path inside a sin; -1: no limit", to_toml=_unless_empty),
     # --- mini-batches
     OptionSpec("batching", False, BOOLEAN, "evaluate the loss on random mini-batches during evolution"),
     OptionSpec("batch_size", 50, integer(1, 10**9), "rows per mini-batch when batching"),
@@ -467,6 +563,7 @@ def resolve_options(**given: Any) -> dict[str, Any]:
     }
     _check_together(options)
     options["operator_table"] = operator_table(options)
+    resolve_operator_options(options)
     options["user_functions"] = user_functions(options)
     if options["random_state"] is None:
         options["random_state"] = secrets.randbelow(2**31)
@@ -547,6 +644,112 @@ def operator_table(options: Mapping[str, Any]) -> OperatorTable:
         return BUILTIN_OPERATORS.with_custom(custom)
     except ValueError as error:
         raise ValueError(f"binary_operators/unary_operators: {error}") from None
+
+
+class UnsupportedOptionError(ValueError, NotImplementedError):
+    """An option value PySR rejects with NotImplementedError (unequal limits for + or -): both a
+    ValueError, like every bad option here, and the NotImplementedError PySR's users catch."""
+
+
+# PySR's warning (pysr/sr.py, _process_constraints) when "^" is used without a constraint on it.
+POWER_WITHOUT_CONSTRAINT_WARNING = (
+    "You are using the `^` operator, but have not set up `constraints` for it. "
+    "This may lead to overly complex expressions. "
+    "One typical constraint is to use `constraints={..., '^': (-1, 1)}`, which "
+    "will allow arbitrary-complexity base (-1) but only powers such as "
+    "a constant or variable (1). "
+    "For more tips, please see https://ai.damtp.cam.ac.uk/pysr/tuning/"
+)
+
+
+def _warn_user(message: str) -> None:
+    """A UserWarning attributed to the first caller outside pysr_lite (the user's line)."""
+    package = os.path.dirname(os.path.abspath(__file__))
+    frame, level = sys._getframe(0), 1
+    while frame is not None and os.path.abspath(frame.f_code.co_filename).startswith(package + os.sep):
+        frame, level = frame.f_back, level + 1
+    warnings.warn(message, UserWarning, stacklevel=level)
+
+
+def resolve_operator_options(options: dict[str, Any]) -> None:
+    """Check ``complexity_of_operators``, ``constraints`` and ``nested_constraints`` against the
+    search's operators and apply PySR's rules (pysr/sr.py ``_process_constraints``), in place.
+
+    Names become canonical (PySR's aliases such as ``"pow"`` resolved) and must be operators of
+    this search, of the arity their value is for; ``+`` and ``-`` need equal limits on both sides
+    (``UnsupportedOptionError``); a ``*`` constraint is reordered so that the looser limit is on
+    the left. Warns, as PySR does, when ``^`` is used without a constraint.
+
+    >>> options = resolve_options(binary_operators=["+", "mult"], constraints={"mult": (1, 3)})
+    >>> options["constraints"]
+    {'*': (3, 1)}
+    """
+    arity = {**{name: 2 for name in options["binary_operators"]}, **{name: 1 for name in options["unary_operators"]}}
+
+    def operator(option: str, name: str) -> str:
+        canonical = ALIASES.get(name.strip(), name.strip())
+        if canonical in arity:
+            return canonical
+        candidates = [*arity, *(alias for alias, target in ALIASES.items() if target in arity)]
+        close = difflib.get_close_matches(canonical, candidates, n=1, cutoff=0.5)
+        if close:
+            hint = f"; did you mean {close[0]!r}?"
+        elif canonical in BUILTIN_OPERATORS.names():
+            kind = "binary_operators" if canonical in BUILTIN_OPERATORS.of_arity(2) else "unary_operators"
+            hint = f"; add it to {kind} or leave it out of {option}"
+        else:
+            hint = ""
+        raise ValueError(f"{option}: {name!r} is not an operator of this search (its operators: {', '.join(arity)}){hint}")
+
+    def by_operator(option: str, mapping: Mapping[str, Any]) -> dict[str, Any]:
+        canonical: dict[str, Any] = {}
+        for name, value in mapping.items():
+            key = operator(option, name)
+            if key in canonical:
+                raise ValueError(f"{option}: {name!r} names the operator {key!r} a second time")
+            canonical[key] = value
+        return canonical
+
+    if options["complexity_of_operators"] is not None:
+        options["complexity_of_operators"] = by_operator("complexity_of_operators", options["complexity_of_operators"])
+    if options["nested_constraints"] is not None:
+        options["nested_constraints"] = {
+            outer: by_operator(f"nested_constraints[{outer!r}]", inner)
+            for outer, inner in by_operator("nested_constraints", options["nested_constraints"]).items()
+        }
+    constraints = by_operator("constraints", options["constraints"] or {})
+    for name, limit in constraints.items():
+        where = f"constraints[{name!r}]"
+        if arity[name] == 1:
+            if not isinstance(limit, int):
+                raise ValueError(f"{where} must be one integer for the unary operator {name!r} (the largest "
+                                 f"complexity of its argument; -1: no limit), got {limit!r}")
+            continue
+        if isinstance(limit, int):
+            raise ValueError(f"{where} must be a pair (left, right) for the binary operator {name!r}, e.g. (-1, 1); "
+                             f"got {limit!r}")
+        left, right = limit
+        if name in ("+", "-") and left != right:
+            raise UnsupportedOptionError(
+                f"{where} = {limit!r}: you need equal constraints on both sides for - and +, due to "
+                "simplification strategies (PySR's rule)"
+            )
+        if name == "*" and left != -1 and (right == -1 or left < right):
+            constraints[name] = (right, left)  # PySR: the complex factor goes on the left
+    if options["constraints"] is not None:
+        options["constraints"] = constraints
+    if "^" in arity and arity["^"] == 2 and "^" not in constraints:
+        _warn_user(POWER_WITHOUT_CONSTRAINT_WARNING)
+
+
+def check_complexity_of_variables(options: Mapping[str, Any], n_features: int) -> None:
+    """One complexity per feature, when ``complexity_of_variables`` is a list (PySR's check)."""
+    value = options["complexity_of_variables"]
+    if isinstance(value, list) and len(value) != n_features:
+        raise ValueError(
+            f"The number of elements in `complexity_of_variables` ({len(value)}) must equal the number "
+            f"of features in `X` ({n_features}); give one per feature, or a single number for all"
+        )
 
 
 def user_functions(options: Mapping[str, Any]) -> dict[str, str]:

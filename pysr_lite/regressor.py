@@ -64,9 +64,22 @@ class SymbolicRegressor:
         y: Any,
         weights: Any = None,
         variable_names: Sequence[str] | None = None,
+        complexity_of_variables: Any = None,
     ) -> "SymbolicRegressor":
-        """Search for equations y ≈ f(X) with this estimator's options; returns self."""
-        result = search(X, y, weights=weights, variable_names=variable_names, **self.get_params())
+        """Search for equations y ≈ f(X) with this estimator's options; returns self.
+
+        ``complexity_of_variables`` (one number, or one per feature) may be given here instead of
+        to the constructor, as in PySR, but not in both places.
+        """
+        options = self.get_params()
+        if complexity_of_variables is not None:
+            if options["complexity_of_variables"] is not None:
+                raise ValueError(
+                    "You cannot set `complexity_of_variables` at both `fit` and `__init__`. Pass it at "
+                    "`__init__` to set it to global default, OR use `fit` to set it for each variable individually."
+                )
+            options["complexity_of_variables"] = complexity_of_variables
+        result = search(X, y, weights=weights, variable_names=variable_names, **options)
         self.result_ = result
         self.equations_ = result.equations
         self.feature_names_in_ = np.asarray(result.variable_names, dtype=object)

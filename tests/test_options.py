@@ -27,7 +27,7 @@ FURTHER_SEARCH_KEYS = {
     "hof_migration", "fraction_replaced", "fraction_replaced_hof", "topn", "crossover_probability",
     "optimizer_algorithm", "optimizer_nrestarts", "optimize_probability", "optimizer_iterations",
     "perturbation_factor", "should_simplify", "should_optimize_constants", "warmup_maxsize_by",
-    "batching", "batch_size",
+    "batching", "batch_size", "complexity_of_constants", "complexity_of_variables",
 }
 
 

@@ -12,6 +12,11 @@ const DEFAULT_OPTIONS = (
     maxsize = 30,
     maxdepth = 0,                # 0: no limit beyond maxsize
     parsimony = 0.0,
+    complexity_of_operators = nothing,  # Dict operator => complexity, e.g. Dict("sin" => 2, "/" => 3); 1 each otherwise
+    complexity_of_constants = 1,        # complexity of a constant
+    complexity_of_variables = 1,        # complexity of a variable, or a vector of one per feature
+    constraints = nothing,       # Dict operator => largest complexity of its argument(s), e.g. Dict("^" => (-1, 1), "sin" => 5); -1: none
+    nested_constraints = nothing,  # Dict operator => Dict(operator => most nested occurrences), e.g. Dict("sin" => Dict("cos" => 0))
     timeout_in_seconds = 0.0,    # 0: none
     max_evals = 0,               # 0: none
     early_stop_loss = -Inf,      # stop when an equation reaches this loss
@@ -68,11 +73,15 @@ that names the option. Operators are names of built-ins or Julia functions (user
 `elementwise_loss` is a built-in loss (`"L1DistLoss()"`, `ElementwiseLoss("HuberLoss", 1.0)`) or a
 function of (prediction, target[, weight]); `loss_function` a function of (tree, dataset,
 options); `early_stop_condition` a loss threshold (`early_stop_loss`), a function of (loss,
-complexity) or Julia source of one.
+complexity) or Julia source of one. `complexity_of_operators`, `constraints` and
+`nested_constraints` are keyed by operator name (or the operator's function), as a Dict or pairs;
+see `ComplexityWeights` and `OperatorConstraints`.
 
 ```julia
 options = Options(binary_operators=["+", "*"], unary_operators=["cos"], maxsize=20)
 options = Options(binary_operators=["+", "*"], elementwise_loss="L1DistLoss()")
+options = Options(binary_operators=["+", "*", "^"], unary_operators=["sin"], complexity_of_operators=Dict("sin" => 2),
+                  constraints=Dict("^" => (-1, 1)), nested_constraints=Dict("sin" => Dict("sin" => 0)))
 ```
 """
 struct Options{B<:Tuple,U<:Tuple,L}
@@ -85,6 +94,8 @@ struct Options{B<:Tuple,U<:Tuple,L}
     maxsize::Int                      # largest complexity of an equation
     maxdepth::Int                     # largest depth of an equation
     parsimony::Float64                # cost per unit of complexity in selection
+    complexity::ComplexityWeights     # what each operator, constant and variable adds to the complexity
+    constraints::OperatorConstraints  # limits on operators' argument sizes and on nesting
     timeout_in_seconds::Float64       # wall-clock budget from the start of the run; 0: none
     max_evals::Int                    # budget of equation evaluations; 0: none
     early_stop_loss::Float64          # stop once an equation's loss is at most this
@@ -220,8 +231,11 @@ function Options(; kwargs...)
     check_option(sum(weights.values) > 0, :weight_add_node, weights.values, "such that some mutation weight is positive")
     operators = OperatorSet(collect(s.binary_operators), collect(s.unary_operators))
     loss = search_loss(s.elementwise_loss, s.loss_function)
+    complexity = ComplexityWeights(operators, s.complexity_of_operators, s.complexity_of_constants,
+                                   s.complexity_of_variables)
+    constraints = OperatorConstraints(operators, s.constraints, s.nested_constraints)
     # Fields by name, never by position: a misplaced value cannot silently swap two options.
-    fields = (operators = operators, loss = loss,
+    fields = (operators = operators, loss = loss, complexity = complexity, constraints = constraints,
               maxdepth = s.maxdepth == 0 ? s.maxsize : s.maxdepth,
               early_stop_condition = stop_condition(s.early_stop_condition),
               mutation_weights = weights, optimizer_algorithm = Symbol(s.optimizer_algorithm))

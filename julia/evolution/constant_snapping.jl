@@ -33,7 +33,7 @@ function snap_constants!(member::PopMember{T}, data::Dataset{T}, workspace::Work
         end
     end
     snapped || return evaluations
-    member.tree = simplify_tree(member.tree, options.operators)
+    member.tree = simplify_within_constraints(member.tree, options, options.maxsize)
     set_loss!(member, evaluate_loss!(workspace, member.tree, data, options), options, normalization)
     return evaluations + 1
 end

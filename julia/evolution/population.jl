@@ -19,13 +19,13 @@ member_cost(loss::Float64, complexity::Int, options::Options, normalization::Flo
 
 function set_loss!(member::PopMember, loss::Float64, options::Options, normalization::Float64)
     member.loss = loss
-    member.complexity = node_count(member.tree)
+    member.complexity = compute_complexity(member.tree, options)
     member.cost = member_cost(loss, member.complexity, options, normalization)
     return member
 end
 
 function PopMember(tree::Node{T}, loss::Float64, birth::Int, options::Options, normalization::Float64) where {T}
-    complexity = node_count(tree)
+    complexity = compute_complexity(tree, options)
     return PopMember{T}(tree, loss, member_cost(loss, complexity, options, normalization), complexity, birth)
 end
 

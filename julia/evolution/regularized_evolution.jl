@@ -37,9 +37,8 @@ end
 """An evaluation on `data` counted in full-data equivalents (a batch costs its share of rows)."""
 evaluation_cost(data::Dataset, context::EvolutionContext) = data.n_rows / context.data.n_rows
 
-function satisfies_limits(tree::Node, context::EvolutionContext)
-    return node_count(tree) <= context.current_maxsize && tree_depth(tree) <= context.options.maxdepth
-end
+"""Whether a candidate may enter the population: size, depth and operator constraints (see `check_constraints`)."""
+satisfies_limits(tree::Node, context::EvolutionContext) = check_constraints(tree, context.options, context.current_maxsize)
 
 # Mutation weights for one parent: a mutation that cannot apply to it gets weight 0.
 function mutation_weights_for(member::PopMember, context::EvolutionContext)::NTuple{N_MUTATION_KINDS,Float64}
@@ -107,7 +106,7 @@ function mutated_offspring(population::Population{T}, parent::PopMember{T}, temp
     kind === :do_nothing && return unchanged_copy(parent, birth, spare), 0.0
     if kind === :simplify
         offspring = unchanged_copy(parent, birth, spare)
-        offspring.tree = simplify_tree(offspring.tree, options.operators)
+        offspring.tree = simplify_within_constraints(offspring.tree, options, context.current_maxsize)
         set_loss!(offspring, evaluate_loss!(workspace, offspring.tree, data, options),
                   options, context.normalization)
         return offspring, cost
@@ -241,8 +240,8 @@ function simplify_and_optimize!(population::Population{T}, context::EvolutionCon
     best = best_member(population)  # its constants are always fitted: it is the likeliest winner
     for member in population.members
         if options.should_simplify
-            simplified = simplify_tree(member.tree, options.operators)
-            if node_count(simplified) != member.complexity || simplified !== member.tree
+            simplified = simplify_within_constraints(member.tree, options, context.current_maxsize)
+            if simplified !== member.tree || compute_complexity(simplified, options) != member.complexity
                 member.tree = simplified
                 set_loss!(member, evaluate_loss!(workspace, member.tree, data, options),
                           options, context.normalization)

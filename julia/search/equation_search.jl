@@ -27,11 +27,24 @@ function initial_population(rng::MersenneTwister, data::Dataset{T}, options::Opt
     members = PopMember{T}[]
     scoring_data = workspace.batch.n_rows > 0 ? draw_batch!(workspace.batch, data, rng) : data
     for birth in 1:options.population_size
-        tree = random_tree(rng, T, rand(rng, 1:min(3, max(1, options.maxsize ÷ 2))), options.operators, data.n_features)
+        tree = random_member_tree(rng, T, options, data.n_features)
         loss = evaluate_loss!(workspace, tree, scoring_data, options)
         push!(members, PopMember(tree, loss, birth, options, normalization))
     end
     return Population(members, rng, options.population_size)
+end
+
+"""Attempts at a random initial tree within the limits before settling for a single leaf."""
+const RANDOM_TREE_ATTEMPTS = 20
+
+"""A random tree of 1 to 3 operators (fewer for a small maxsize) within the size, depth and
+operator constraints; a random leaf when none of a few attempts fits."""
+function random_member_tree(rng::AbstractRNG, ::Type{T}, options::Options, n_features::Int) where {T}
+    for _ in 1:RANDOM_TREE_ATTEMPTS
+        tree = random_tree(rng, T, rand(rng, 1:min(3, max(1, options.maxsize ÷ 2))), options.operators, n_features)
+        check_constraints(tree, options, options.maxsize) && return tree
+    end
+    return random_leaf(rng, T, n_features)
 end
 
 function population_seed(random_state::Int, index::Int)
@@ -73,6 +86,7 @@ end
 
 
 function SearchSetup(data::Dataset{T}, options::Options, stop_requested::Threads.Atomic{Bool}, start::Float64) where {T}
+    check_variable_weights(options.complexity, data.n_features)
     workspaces = Channel{Workspace{T}}(Threads.nthreads())
     for _ in 1:Threads.nthreads()
         put!(workspaces, Workspace(data, batch_rows(options, data)))

@@ -134,6 +134,7 @@ function load_run(run_folder::AbstractString)
     data = assemble_dataset(column_views(X), column_views(y)[1], weights, has_weights, names, storage)
     try
         validate_dataset(data)
+        check_variable_weights(options.complexity, n_features)
     catch error
         error isa ArgumentError || rethrow()
         throw(InvalidRunError(error.msg))

@@ -30,6 +30,8 @@ end
         (should_optimize_constants=false,), (ncycles_per_iteration=10,), (populations=2,),
         (population_size=25,), (maxsize=7,), (maxdepth=3,), (warmup_maxsize_by=0.5,), (parsimony=0.05,),
         (batching=true, batch_size=50), (niterations=3,), (random_state=12,),
+        (complexity_of_operators=Dict("cos" => 3),), (complexity_of_constants=2,), (complexity_of_variables=[1, 2],),
+        (constraints=Dict("/" => (-1, 1)),), (nested_constraints=Dict("cos" => Dict("cos" => 0)),),
     ]
     for change in changes
         @test (change, search_fingerprint(; change...) != reference) == (change, true)
