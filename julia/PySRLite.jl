@@ -15,6 +15,7 @@ include("config/options.jl")
 
 include("core/dataset.jl")
 include("core/printing.jl")
+include("core/parsing.jl")
 
 include("evaluation/evaluate.jl")
 include("evaluation/loss.jl")
@@ -30,6 +31,7 @@ include("evolution/constant_snapping.jl")
 include("evolution/regularized_evolution.jl")
 include("evolution/migration.jl")
 
+include("search/checkpoint.jl")
 include("search/equation_search.jl")
 include("search/user_source.jl")
 include("search/run_folder.jl")

@@ -29,7 +29,7 @@ from .hall_of_fame import best_index, read_hall_of_fame
 from .operators import BUILTIN_OPERATORS, OperatorTable, custom_operator, unknown_operator
 from .options import check_complexity_of_variables, option_parameters, options_help, resolve_options, toml_entries
 from .protocol import read_protocol_log, statistics
-from .run_folder import HALL_OF_FAME_FILE, create_run_directory, read_run_folder, write_run_folder
+from .run_folder import HALL_OF_FAME_FILE, create_run_directory, read_checkpoint, read_run_folder, write_run_folder
 
 
 @dataclass(frozen=True, repr=False)
@@ -196,7 +196,15 @@ def _operators_of_run(run_directory: Path, custom: dict[str, int], sympy_mapping
     return BUILTIN_OPERATORS.with_custom(operators)
 
 
-def search(X: Any, y: Any, *, variable_names: Sequence[str] | None = None, weights: Any = None, **options: Any) -> SearchResult:
+def search(
+    X: Any,
+    y: Any,
+    *,
+    variable_names: Sequence[str] | None = None,
+    weights: Any = None,
+    resume_from: str | os.PathLike | None = None,
+    **options: Any,
+) -> SearchResult:
     """Search for equations y ≈ f(X); return the Pareto front of accuracy against complexity.
 
     X is a numpy array (n_rows, n_features) or a pandas DataFrame (its column names become the
@@ -205,7 +213,9 @@ def search(X: Any, y: Any, *, variable_names: Sequence[str] | None = None, weigh
     by keyword; unknown names are rejected with the closest known one.
 
     The run is kept in a fresh folder ``<output_directory>/<date>_<time>_<hex>`` (options,
-    data, the engine's front and logs). Ctrl-C stops the engine and returns the last front.
+    data, the engine's front, its checkpoint and logs). Ctrl-C stops the engine and returns the
+    last front. ``resume_from`` (a run folder, or its ``checkpoint.toml``) continues that run's
+    search: its populations and front are the starting point, even after the run was killed.
 
     >>> result = search(X, y, binary_operators=["+", "*"], niterations=10, random_state=0)  # doctest: +SKIP
     >>> result.best().equation                                                            # doctest: +SKIP
@@ -217,10 +227,12 @@ def search(X: Any, y: Any, *, variable_names: Sequence[str] | None = None, weigh
     dataset = prepare_dataset(X, y, weights=weights, variable_names=variable_names, operators=operators)
     check_complexity_of_variables(resolved, dataset.n_features)
     entries = toml_entries(resolved)  # before creating a folder: what cannot be written fails here
+    checkpoint = None if resume_from is None else read_checkpoint(resume_from)
     engine = locate_engine()  # likewise: a missing Julia leaves nothing behind
     run_directory = create_run_directory(resolved["output_directory"])
     write_run_folder(run_directory, dataset, entries, precision=resolved["precision"], operators=operators,
-                     user_functions=resolved["user_functions"])
+                     user_functions=resolved["user_functions"],
+                     resume_checkpoint=None if checkpoint is None else checkpoint.text)
     run = run_in_persistent_engine if resolved["persistent_engine"] else run_engine
     try:
         report = run(
@@ -263,6 +275,7 @@ search.__signature__ = inspect.Signature(
         inspect.Parameter("y", inspect.Parameter.POSITIONAL_OR_KEYWORD),
         inspect.Parameter("variable_names", inspect.Parameter.KEYWORD_ONLY, default=None),
         inspect.Parameter("weights", inspect.Parameter.KEYWORD_ONLY, default=None),
+        inspect.Parameter("resume_from", inspect.Parameter.KEYWORD_ONLY, default=None),
         *option_parameters(),
     ],
     return_annotation=SearchResult,

@@ -38,6 +38,9 @@ PROTOCOL_VERSION = 2
 OPTIONS_FILE = "options.toml"
 USER_SOURCE_FILE = "user.jl"
 HALL_OF_FAME_FILE = "hall_of_fame.csv"
+CHECKPOINT_FILE = "checkpoint.toml"  # the engine's text checkpoint, rewritten after every iteration
+RESUME_FILE = "resume.toml"  # a checkpoint copied in by the frontend: the search resumes from it
+CHECKPOINT_VERSION = 1
 _FLOAT_TYPES = {32: "<f4", 64: "<f8"}
 # options.toml integers are signed 64-bit (TOML's and Julia's Int).
 INT64_RANGE = (-(2**63), 2**63 - 1)
@@ -47,6 +50,10 @@ USER_FUNCTION_ROLES = ("early_stop_condition", "elementwise_loss", "loss_functio
 
 class RunFolderError(ValueError):
     """A run folder that does not follow docs/protocol.md (damaged, hostile or from another version)."""
+
+
+class CheckpointError(RunFolderError):
+    """A checkpoint that cannot be resumed from (missing, damaged or of another version)."""
 
 
 # ----------------------------------------------------------------------------------------------
@@ -240,11 +247,13 @@ def write_run_folder(
     precision: int,
     operators: OperatorTable,
     user_functions: Mapping[str, str],
+    resume_checkpoint: str | None = None,
 ) -> Path:
     """Write a run's data, options.toml and (when needed) user.jl; return the folder.
 
     ``entries`` are the option entries for options.toml (``options.toml_entries``);
-    ``user_functions`` maps a role (``USER_FUNCTION_ROLES``) to its Julia source.
+    ``user_functions`` maps a role (``USER_FUNCTION_ROLES``) to its Julia source;
+    ``resume_checkpoint`` is the text of a checkpoint to resume from (see ``read_checkpoint``).
     """
     run_directory = Path(run_directory)
     write_data_files(run_directory, dataset, precision)
@@ -263,6 +272,8 @@ def write_run_folder(
             **{role: role for role in user_functions},
         }
         (run_directory / USER_SOURCE_FILE).write_text(format_user_source(operators, user_functions), encoding="utf-8")
+    if resume_checkpoint is not None:
+        (run_directory / RESUME_FILE).write_text(resume_checkpoint, encoding="utf-8")
     text = format_toml(document, header=f"pysr_lite run options (protocol version {PROTOCOL_VERSION}); written by the frontend")
     (run_directory / OPTIONS_FILE).write_text(text, encoding="utf-8")
     return run_directory
@@ -329,3 +340,65 @@ def read_run_folder(run_directory: str | os.PathLike) -> RunSpec:
     except ValueError as error:
         raise RunFolderError(f"{path}: {error}") from None
     return RunSpec(n_rows, n_features, precision, has_weights, names, settings, custom_operators)
+
+
+# ----------------------------------------------------------------------------------------------
+# Checkpoints
+# ----------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Checkpoint:
+    """A search's state as the engine saved it: equation text per population and the front."""
+
+    path: Path
+    text: str  # the file as written, handed to the engine unchanged
+    iterations: int
+    populations: list[list[str]]
+    hall_of_fame: list[str]
+
+
+def read_checkpoint(location: str | os.PathLike) -> Checkpoint:
+    """The checkpoint of a run folder (or a checkpoint file), checked before any search uses it.
+
+    Raises CheckpointError, naming the file, for a missing, damaged or other-version checkpoint.
+    """
+    path = Path(location)
+    if path.is_dir():
+        path = path / CHECKPOINT_FILE
+    if not path.is_file():
+        raise CheckpointError(
+            f"{path} does not exist: the run wrote no checkpoint yet (the engine writes one after its first "
+            "iteration), or this is not a pysr_lite run folder"
+        )
+    try:
+        text = path.read_bytes().decode("utf-8")
+        document = parse_toml(text)
+    except UnicodeDecodeError as error:
+        raise CheckpointError(f"{path} is not UTF-8 text ({error.reason}); is it damaged?") from None
+    except ValueError as error:
+        raise CheckpointError(f"{path} is not valid TOML ({error}); is it truncated or damaged?") from None
+    version = document.get("checkpoint_version")
+    if version != CHECKPOINT_VERSION:
+        raise CheckpointError(
+            f"{path} is a checkpoint of version {version!r}; this pysr_lite resumes version {CHECKPOINT_VERSION}"
+        )
+
+    def equations(value: Any, what: str) -> list[str]:
+        if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+            raise CheckpointError(f"{path}: {what} must be a list of equations")
+        return value
+
+    populations = document.get("populations", [])
+    if not isinstance(populations, list) or not all(isinstance(table, dict) for table in populations):
+        raise CheckpointError(f"{path}: [[populations]] must be tables")
+    iterations = document.get("iterations", 0)
+    if not isinstance(iterations, int) or isinstance(iterations, bool):
+        raise CheckpointError(f"{path}: iterations must be an integer")
+    return Checkpoint(
+        path,
+        text,
+        iterations,
+        [equations(table.get("members", []), "populations.members") for table in populations],
+        equations(document.get("hall_of_fame", []), "hall_of_fame"),
+    )

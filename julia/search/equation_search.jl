@@ -111,19 +111,49 @@ function stop_reason(state::SearchState, setup::SearchSetup)
     return :none
 end
 
-function initial_state(setup::SearchSetup{T}) where {T}
+"""
+    initial_state(setup, checkpoint=nothing) -> SearchState
+
+Random populations, or those of a checkpoint (resuming): its equations, scored on the data,
+topped up with random ones or cut to `population_size`, its populations reused in turn when
+the search has more; its hall of fame enters the new one with full-data losses.
+"""
+function initial_state(setup::SearchSetup{T}, checkpoint::Union{Nothing,Checkpoint}=nothing,
+                       checkpoint_path::AbstractString="") where {T}
     options = setup.options
     workspace = take!(setup.workspaces)
     populations = [initial_population(MersenneTwister(population_seed(options.random_state, i)), setup.data,
                                       options, workspace, setup.normalization) for i in 1:options.populations]
-    put!(setup.workspaces, workspace)
     hall_of_fame = HallOfFame{T}(options.maxsize, setup.loss_floor)
+    if checkpoint !== nothing
+        resume_from_checkpoint!(populations, hall_of_fame, checkpoint, setup, workspace, checkpoint_path)
+    end
+    put!(setup.workspaces, workspace)
     refinement_rngs = [MersenneTwister(population_seed(options.random_state, -1 - c)) for c in 1:options.maxsize]
     state = SearchState{T}(populations, hall_of_fame, ComplexityFrequencies(options.maxsize),
                            options.populations * options.population_size * evaluation_share(setup), 0, 0.0, 0.0,
                            :none, refinement_rngs)
     improve_hall_of_fame!(state, setup, [member for population in populations for member in population.members])
     return state
+end
+
+function resume_from_checkpoint!(populations::Vector{Population{T}}, hall_of_fame::HallOfFame{T}, checkpoint::Checkpoint,
+                                 setup::SearchSetup{T}, workspace::Workspace{T}, path::AbstractString) where {T}
+    options, data = setup.options, setup.data
+    for member in checkpoint_members(checkpoint.hall_of_fame, data, options, workspace, setup.normalization, path)
+        offer!(hall_of_fame, member)
+    end
+    isempty(checkpoint.populations) && return populations
+    for (i, population) in enumerate(populations)
+        texts = checkpoint.populations[mod1(i, length(checkpoint.populations))]
+        saved = checkpoint_members(texts, data, options, workspace, setup.normalization, path)
+        keep = min(length(saved), options.population_size)
+        population.members[1:keep] = saved[1:keep]    # the rest stay the random ones
+        for (birth, member) in enumerate(population.members)
+            member.birth = birth
+        end
+    end
+    return populations
 end
 
 """Cost of one evaluation during evolution, in full-data evaluations (a batch is a fraction)."""
@@ -239,16 +269,18 @@ end
     equation_search(data::Dataset, options::Options; on_iteration=state->nothing, stop_requested, started_at=time()) -> SearchState
 
 Run the evolutionary search. `on_iteration(state)` is called after every iteration (the
-protocol writes the hall of fame there). Setting `stop_requested[] = true` ends the search once
+protocol writes the hall of fame there). With a `checkpoint` the search resumes from its
+populations and hall of fame (see `initial_state`). Setting `stop_requested[] = true` ends the search once
 the populations notice it; Ctrl-C does the same. `timeout_in_seconds` counts from `started_at`,
 so a caller can include its own preparation (and the compilation it triggers) in the budget.
 """
 function equation_search(data::Dataset{T}, options::Options; on_iteration=state -> nothing,
                          stop_requested::Threads.Atomic{Bool}=Threads.Atomic{Bool}(false),
-                         started_at::Float64=time()) where {T}
+                         started_at::Float64=time(), checkpoint::Union{Nothing,Checkpoint}=nothing,
+                         checkpoint_path::AbstractString="") where {T}
     setup = SearchSetup(data, options, stop_requested, started_at)
     gc_start = Base.gc_time_ns()
-    state = initial_state(setup)
+    state = initial_state(setup, checkpoint, checkpoint_path)
     try
         evolve_until_stopped!(state, setup, on_iteration)
     catch error

@@ -33,10 +33,10 @@ Run the search described by a run folder: 0 when it ran (also after a timeout or
 function run_search_in_folder(run_folder::AbstractString,
                               stop_requested::Threads.Atomic{Bool}=Threads.Atomic{Bool}(false))::Int
     started_at = time()  # the timeout covers loading and compiling too: the caller waits for all of it
-    options, data = try
+    options, data, checkpoint = try
         load_run(run_folder)
     catch error
-        error isa Union{InvalidRunError,UserCodeError,SystemError} || rethrow()
+        error isa Union{InvalidRunError,UserCodeError,CheckpointError,SystemError} || rethrow()
         protocol_line("error", one_line_message(error))
         return 2
     end
@@ -45,22 +45,29 @@ function run_search_in_folder(run_folder::AbstractString,
                   "precision" => options.precision)
     # User code was defined after this function was compiled: enter the search in the newest
     # world, once, so that everything below it sees the user's functions.
-    return Base.invokelatest(search_in_folder, run_folder, options, data, stop_requested, started_at)
+    return Base.invokelatest(search_in_folder, run_folder, options, data, checkpoint, stop_requested, started_at)
 end
 
 function search_in_folder(run_folder::AbstractString, options::Options, data::Dataset,
-                          stop_requested::Threads.Atomic{Bool}, started_at::Float64)::Int
-    csv_path = joinpath(run_folder, "hall_of_fame.csv")
+                          checkpoint::Union{Nothing,Checkpoint}, stop_requested::Threads.Atomic{Bool},
+                          started_at::Float64)::Int
+    csv_path = joinpath(run_folder, HALL_OF_FAME_FILE)
+    checkpoint_path = joinpath(run_folder, CHECKPOINT_FILE)
+    checkpoint_seconds = Ref(0.0)   # what writing checkpoints cost the search (reported in `done`)
     state = equation_search(data, options; stop_requested=stop_requested, started_at=started_at,
+                            checkpoint=checkpoint, checkpoint_path=joinpath(run_folder, RESUME_FILE),
                             on_iteration = state -> begin
+        # The front first: it is what the user reads; the checkpoint follows within milliseconds.
         write_hall_of_fame(csv_path, state, options, data.variable_names)
+        checkpoint_seconds[] += @elapsed write_checkpoint(checkpoint_path, state, options, data.variable_names)
         progress_line(state, options)
     end)
     protocol_line("done", "reason" => state.stop_reason, "iterations" => state.iterations,
                   "evals" => format_count(state.evaluations),
                   "evals_per_second" => format_number(evaluations_per_second(state)),
                   "seconds" => format_number(state.seconds),
-                  "gc_seconds" => format_number(state.gc_seconds))
+                  "gc_seconds" => format_number(state.gc_seconds),
+                  "checkpoint_seconds" => format_number(checkpoint_seconds[]))
     release_data!(data)
     return 0
 end

@@ -2,6 +2,9 @@
 # memory-mapped, the Pareto front out (rewritten atomically).
 
 const PROTOCOL_VERSION = 2
+const HALL_OF_FAME_FILE = "hall_of_fame.csv"
+const CHECKPOINT_FILE = "checkpoint.toml"   # written by the engine after every iteration
+const RESUME_FILE = "resume.toml"           # a checkpoint the frontend copied in: the search resumes from it
 # Keys of options.toml that describe the run folder rather than the search.
 const RUN_KEYS = ("protocol_version", "n_rows", "n_features", "has_weights", "variable_names", "user_functions")
 # The roles of user.jl functions that options.toml may name in its [user_functions] table.
@@ -97,10 +100,11 @@ function user_settings(run_folder::AbstractString, settings::Dict{String,Any}, :
 end
 
 """
-    load_run(run_folder) -> (options, data)
+    load_run(run_folder) -> (options, data, checkpoint)
 
 Read `options.toml` (and `user.jl`) and memory-map `X.bin`, `y.bin` (and `weights.bin`) of a run
-folder. Throws `InvalidRunError` or `UserCodeError` for a folder the search cannot run on.
+folder; `checkpoint` is its `resume.toml` (the search resumes from it) or `nothing`. Throws
+`InvalidRunError`, `UserCodeError` or `CheckpointError` for a folder the search cannot run on.
 """
 function load_run(run_folder::AbstractString)
     settings = read_options_file(joinpath(run_folder, "options.toml"))
@@ -140,7 +144,9 @@ function load_run(run_folder::AbstractString)
         throw(InvalidRunError(error.msg))
     end
     probe_user_losses(options, data)
-    return options, data
+    resume_path = joinpath(run_folder, RESUME_FILE)
+    isfile(resume_path) || return options, data, nothing
+    return options, data, check_checkpoint(read_checkpoint(resume_path), options, data, resume_path)
 end
 
 """Unmap a run's data files now rather than at some later GC: a persistent engine runs search
