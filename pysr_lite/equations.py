@@ -89,7 +89,7 @@ class Call:
 Node = Union[Number, Variable, Call]
 
 
-def _postorder(root: Node) -> Iterator[Node]:
+def postorder(root: Node) -> Iterator[Node]:
     """Every node, children before parents, left to right; iterative so depth costs no recursion."""
     stack: list[tuple[Node, bool]] = [(root, False)]
     while stack:
@@ -116,7 +116,7 @@ def node_count(equation: Node) -> int:
     >>> node_count(parse_equation("x0 * 2.5 + cos(x1)", ["x0", "x1"]))
     6
     """
-    return sum(1 for _ in _postorder(equation))
+    return sum(1 for _ in postorder(equation))
 
 
 # --- text -> tree -------------------------------------------------------------------------------
@@ -431,7 +431,7 @@ def to_sympy(
     elif len(symbols) != len(names):
         raise ValueError(f"got {len(symbols)} symbols for {len(names)} variable names")
     values: list[sympy.Expr] = []
-    for node in _postorder(tree):
+    for node in postorder(tree):
         if isinstance(node, Number):
             values.append(_sympy_number(node.value))
         elif isinstance(node, Variable):
@@ -518,7 +518,7 @@ def to_numpy(
     names = _check_variable_names(variable_names)
     tree = _as_tree(equation, names, operators)
     steps: list[_Step] = []
-    for node in _postorder(tree):
+    for node in postorder(tree):
         if isinstance(node, Number):
             steps.append(_push_constant(node.value))
         elif isinstance(node, Variable):

@@ -24,3 +24,64 @@ def to_latex(expression: sympy.Expr, precision: int = 3) -> str:
         for constant in expression.atoms(sympy.Float)
     }
     return sympy.latex(expression.xreplace(rounded))
+
+
+# --- tables (PySR's booktabs layout) ----------------------------------------------------------------
+
+_COLUMN_TITLES = {"equation": "Equation", "complexity": "Complexity", "loss": "Loss", "score": "Score"}
+
+
+def latex_table(
+    equations,
+    indices=None,
+    *,
+    precision: int = 3,
+    columns=("equation", "complexity", "loss", "score"),
+    max_equation_length: int = 50,
+    output_variable_name: str = "y",
+) -> str:
+    """A booktabs LaTeX table of a front (a DataFrame with ``sympy_format``, ``complexity``,
+    ``loss``, ``score``), one row per equation of ``indices`` (default: all), as PySR lays it out:
+    equations longer than ``max_equation_length`` characters of LaTeX are wrapped in a ``dmath*``
+    (package breqn); numbers keep ``precision`` significant digits.
+    """
+    unknown = [column for column in columns if column not in _COLUMN_TITLES]
+    if unknown:
+        raise ValueError(f"unknown column(s) {unknown}; choose from {list(_COLUMN_TITLES)}")
+    rows = list(range(len(equations))) if indices is None else list(indices)
+    lines = [
+        r"\begin{table}[h]",
+        r"\begin{center}",
+        r"\begin{tabular}{@{}" + "c" * len(columns) + r"@{}}",
+        r"\toprule",
+        " & ".join(_COLUMN_TITLES[column] for column in columns) + r" \\",
+        r"\midrule",
+    ]
+    for row in rows:
+        entry = equations.iloc[row]
+        cells = []
+        for column in columns:
+            if column == "equation":
+                formula = f"{output_variable_name} = {to_latex(entry['sympy_format'], precision)}"
+                if len(formula) < max_equation_length:
+                    cells.append(f"${formula}$")
+                else:
+                    cells.append(r"\begin{minipage}{0.8\linewidth} \vspace{-1em} \begin{dmath*} "
+                                 + formula + r" \end{dmath*} \end{minipage}")
+            elif column == "complexity":
+                cells.append(f"${int(entry['complexity'])}$")
+            else:
+                cells.append(f"${to_latex(sympy.Float(float(entry[column])), precision)}$")
+        lines.append(" & ".join(cells) + r" \\")
+    lines += [r"\bottomrule", r"\end{tabular}", r"\end{center}", r"\end{table}"]
+    return "\n".join(lines)
+
+
+def multi_latex_table(fronts, indices=None, *, output_variable_names=None, **options) -> str:
+    """One ``latex_table`` per output of a multi-output search, separated by a blank line; the
+    outputs are named y_{0}, y_{1}, ... unless ``output_variable_names`` says otherwise."""
+    names = output_variable_names or [f"y_{{{i}}}" for i in range(len(fronts))]
+    return "\n\n".join(
+        latex_table(front, None if indices is None else indices[i], output_variable_name=names[i], **options)
+        for i, front in enumerate(fronts)
+    )
