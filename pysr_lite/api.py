@@ -24,7 +24,9 @@ import sympy
 from .data import prepare_dataset, prepare_features
 from .engine import EngineError, locate_engine, run_engine, stats_from_report
 from .persistent_engine import run_in_persistent_engine
-from .export.latex import to_latex
+from .export.jax import to_jax
+from .export.latex import latex_table, to_latex
+from .export.torch import to_torch
 from .hall_of_fame import best_index, read_hall_of_fame
 from .operators import BUILTIN_OPERATORS, OperatorTable, custom_operator, unknown_operator
 from .options import check_complexity_of_variables, option_parameters, options_help, resolve_options, toml_entries
@@ -46,6 +48,7 @@ class Equation:
     variable_names: tuple[str, ...]
     sympy_format: sympy.Expr
     lambda_format: Callable[[np.ndarray], np.ndarray]
+    operators: OperatorTable = BUILTIN_OPERATORS  # the search's table: built-ins and its custom operators
 
     def sympy(self) -> sympy.Expr:
         """The equation as a sympy expression (variables are plain symbols named as the features)."""
@@ -54,6 +57,14 @@ class Equation:
     def latex(self, precision: int = 3) -> str:
         """LaTeX of the equation, constants rounded to ``precision`` significant digits."""
         return to_latex(self.sympy_format, precision=precision)
+
+    def jax(self) -> dict[str, Any]:
+        """PySR's JAX export: ``{"callable": f, "parameters": p}``, ``f(X, p)`` the equation (docs/exports.md)."""
+        return to_jax(self.equation, self.variable_names, self.operators)
+
+    def pytorch(self):
+        """The equation as a ``torch.nn.Module`` with trainable constants (docs/exports.md)."""
+        return to_torch(self.equation, self.variable_names, self.operators)
 
     def predict(self, X: Any) -> np.ndarray:
         """The equation's value on each row of X (array with one column per variable, or DataFrame)."""
@@ -82,11 +93,13 @@ class SearchResult:
         variable_names: Sequence[str],
         run_directory: str | os.PathLike,
         stats: dict[str, Any] | None = None,
+        operators: OperatorTable = BUILTIN_OPERATORS,
     ):
         self.equations = equations.reset_index(drop=True)
         self.variable_names = list(variable_names)
         self.run_directory = Path(run_directory)
         self.stats = dict(stats or {})
+        self.operators = operators
 
     def __len__(self) -> int:
         return len(self.equations)
@@ -111,6 +124,7 @@ class SearchResult:
             variable_names=tuple(self.variable_names),
             sympy_format=row["sympy_format"],
             lambda_format=row["lambda_format"],
+            operators=self.operators,
         )
 
     def best(self) -> Equation:
@@ -126,6 +140,19 @@ class SearchResult:
 
     def latex(self, index: int | None = None, precision: int = 3) -> str:
         return self.equation(index).latex(precision=precision)
+
+    def jax(self, index: int | None = None) -> dict[str, Any]:
+        """JAX export of equation ``index`` (None: the best one); see ``Equation.jax``."""
+        return self.equation(index).jax()
+
+    def pytorch(self, index: int | None = None):
+        """PyTorch export of equation ``index`` (None: the best one); see ``Equation.pytorch``."""
+        return self.equation(index).pytorch()
+
+    def latex_table(self, indices: Sequence[int] | None = None, precision: int = 3,
+                    columns: Sequence[str] = ("equation", "complexity", "loss", "score")) -> str:
+        """PySR's booktabs LaTeX table of the front (rows ``indices``, default all)."""
+        return latex_table(self.equations, indices, precision=precision, columns=columns)
 
     def __repr__(self) -> str:
         stats = self.stats
@@ -178,7 +205,8 @@ def load_result(
     if stats is None:
         done, last_progress = read_protocol_log(run_directory / "engine_stdout.log")
         stats = statistics(done, last_progress)
-    return SearchResult(read_hall_of_fame(hall_of_fame, variable_names, operators), variable_names, run_directory, stats)
+    return SearchResult(read_hall_of_fame(hall_of_fame, variable_names, operators), variable_names, run_directory, stats,
+                        operators)
 
 
 def _operators_of_run(run_directory: Path, custom: dict[str, int], sympy_mappings: dict[str, Any]) -> OperatorTable:

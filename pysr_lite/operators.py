@@ -330,6 +330,9 @@ class OperatorTable:
     def __eq__(self, other: object) -> bool:
         return isinstance(other, OperatorTable) and list(self) == list(other)
 
+    def __hash__(self) -> int:  # a value: equal tables hash alike (they are never mutated)
+        return hash(tuple((operator.name, operator.arity, operator.julia_source) for operator in self))
+
     def __repr__(self) -> str:
         custom = [operator.name for operator in self if operator.is_custom]
         return f"OperatorTable(built-ins{' + ' + ', '.join(custom) if custom else ''})"

@@ -113,3 +113,18 @@ def test_to_latex_keeps_precision_significant_digits():
     assert to_latex(expression) == "3.14 x_{0}"
     assert to_latex(expression, precision=5) == "3.1416 x_{0}"
     assert isinstance(to_sympy("1.0", NAMES), sympy.Float)
+
+
+def test_a_search_result_exports_each_of_its_equations(engine, fast_search):
+    from conftest import uniform_data
+    from pysr_lite import search
+
+    X = uniform_data(seed=31)
+    y = 2.5 * np.cos(X[:, 0]) + X[:, 1]
+    result = search(X, y, **dict(fast_search, unary_operators=["cos"], niterations=5))
+    for index in range(len(result)):
+        expected = result.predict(X, index)
+        exported = result.jax(index)
+        np.testing.assert_allclose(np.asarray(exported["callable"](X, exported["parameters"])), expected, rtol=1e-12)
+        np.testing.assert_allclose(result.pytorch(index)(torch.tensor(X)).detach().numpy(), expected, rtol=1e-12)
+    assert result.latex_table().count(r" \\") == len(result) + 1  # header + one row per equation
