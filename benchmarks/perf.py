@@ -177,11 +177,13 @@ def checkpoint_section() -> None:
     print("7. Checkpoints (10,000 rows, 31 populations, 2 threads)", flush=True)
     X, y = example_problem(10_000)
     result = quiet_search(X, y, niterations=3, threads=2)
-    share = result.stats["checkpoint_seconds"] / result.stats["seconds"]
-    per_iteration = result.stats["seconds"] / result.stats["iterations"]
-    report("seconds per iteration", f"{per_iteration:.3f} s", "(reference)", None)
-    report("checkpoint writing / whole search", f"{100 * share:.2f} % ({result.stats['checkpoint_seconds']:.3f} s)",
-           "< 5 %", share < 0.05)
+    iterations, seconds, writing = result.stats["iterations"], result.stats["seconds"], result.stats["checkpoint_seconds"]
+    with_checkpoints = seconds / iterations
+    without = (seconds - writing) / iterations  # the same search less the time its checkpoint writes took
+    extra = with_checkpoints / without - 1
+    report("seconds per iteration with checkpoints", f"{with_checkpoints:.3f} s", "(measured)", None)
+    report("seconds per iteration without (less the timed writes)", f"{without:.3f} s", "(measured)", None)
+    report("checkpointing adds", f"{100 * extra:.2f} %", "< 5 %", extra < 0.05)
 
 
 # 5 ----------------------------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from __future__ import annotations
 import inspect
 import os
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
@@ -24,12 +24,15 @@ import sympy
 from .data import prepare_dataset, prepare_features
 from .engine import EngineError, locate_engine, run_engine, stats_from_report
 from .persistent_engine import run_in_persistent_engine
+from .advice import warn_about_settings
 from .export.jax import to_jax
 from .export.latex import latex_table, to_latex
 from .export.torch import to_torch
-from .hall_of_fame import best_index, read_hall_of_fame
+from .hall_of_fame import COLUMNS, best_index, equation_forms, read_hall_of_fame
+from .model_selection import chosen_index
 from .operators import BUILTIN_OPERATORS, OperatorTable, custom_operator, unknown_operator
 from .options import check_complexity_of_variables, option_parameters, options_help, resolve_options, toml_entries
+from .output_paths import check_output_directory
 from .protocol import read_protocol_log, statistics
 from .run_folder import HALL_OF_FAME_FILE, create_run_directory, read_checkpoint, read_run_folder, write_run_folder
 
@@ -37,6 +40,10 @@ from .run_folder import HALL_OF_FAME_FILE, create_run_directory, read_checkpoint
 @dataclass(frozen=True, repr=False)
 class Equation:
     """One equation of the front: its complexity, loss, score, text and callable forms.
+
+    Pickles as its text: the sympy and numpy forms are rebuilt from ``equation`` by our parser
+    when unpickled (with ``operators``, the search's table). ``equation["loss"]`` and the other
+    column names of ``SearchResult.equations`` also work, like the rows PySR's ``get_best`` returns.
 
     >>> equation.sympy(), equation.predict(X)       # doctest: +SKIP
     """
@@ -48,7 +55,24 @@ class Equation:
     variable_names: tuple[str, ...]
     sympy_format: sympy.Expr
     lambda_format: Callable[[np.ndarray], np.ndarray]
-    operators: OperatorTable = BUILTIN_OPERATORS  # the search's table: built-ins and its custom operators
+    operators: OperatorTable = field(default_factory=lambda: BUILTIN_OPERATORS)
+
+    @classmethod
+    def from_text(
+        cls, complexity: int, loss: float, score: float, equation: str, variable_names: Sequence[str],
+        operators: OperatorTable = BUILTIN_OPERATORS,
+    ) -> "Equation":
+        """The equation with its sympy and numpy forms built from ``equation`` (its text)."""
+        expression, function = equation_forms(equation, variable_names, operators)
+        return cls(complexity, loss, score, equation, tuple(variable_names), expression, function, operators)
+
+    def __reduce__(self):
+        return (Equation.from_text, (self.complexity, self.loss, self.score, self.equation, self.variable_names, self.operators))
+
+    def __getitem__(self, column: str) -> Any:
+        if column not in COLUMNS:
+            raise KeyError(f"{column!r}; an equation has {', '.join(COLUMNS)}")
+        return getattr(self, column)
 
     def sympy(self) -> sympy.Expr:
         """The equation as a sympy expression (variables are plain symbols named as the features)."""
@@ -104,9 +128,30 @@ class SearchResult:
     def __len__(self) -> int:
         return len(self.equations)
 
+    # Pickled without the sympy and numpy columns (closures cannot be pickled, and sympy objects
+    # of user operators need their mappings); both are rebuilt from the equation text.
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(self.__dict__)
+        state["equations"] = self.equations[["complexity", "loss", "score", "equation"]].copy()
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self.equations = with_callables(self.equations, self.variable_names, self.operators)
+
+    def with_operators(self, operators: OperatorTable) -> "SearchResult":
+        """The same front read with another operator table (e.g. once custom operators' sympy
+        forms are given again after unpickling)."""
+        front = with_callables(self.equations[["complexity", "loss", "score", "equation"]], self.variable_names, operators)
+        return SearchResult(front, self.variable_names, self.run_directory, self.stats, operators)
+
     def best_index(self) -> int:
         """Row of PySR's "best" equation: highest score among those with loss <= 1.5 * lowest."""
         return best_index(self.equations["loss"], self.equations["score"])
+
+    def chosen_index(self, model_selection: str = "best") -> int:
+        """Row that PySR's ``model_selection`` ("best", "accuracy" or "score") picks."""
+        return chosen_index(self.equations["loss"], self.equations["score"], model_selection)
 
     def equation(self, index: int | None = None) -> Equation:
         """The equation in row ``index`` (None: the best one)."""
@@ -209,6 +254,16 @@ def load_result(
                         operators)
 
 
+def with_callables(front: pd.DataFrame, variable_names: Sequence[str], operators: OperatorTable) -> pd.DataFrame:
+    """``front`` (complexity, loss, score, equation) with its sympy and numpy columns rebuilt
+    from the equation text."""
+    forms = [equation_forms(text, variable_names, operators) for text in front["equation"]]
+    front = front.reset_index(drop=True).copy()
+    front["sympy_format"] = [expression for expression, _ in forms]
+    front["lambda_format"] = [function for _, function in forms]
+    return front
+
+
 def _operators_of_run(run_directory: Path, custom: dict[str, int], sympy_mappings: dict[str, Any]) -> OperatorTable:
     """The table to read a run folder's equations with: built-ins plus its custom operators,
     with their Python forms where ``sympy_mappings`` has them."""
@@ -251,13 +306,15 @@ def search(
     Options (name = default: meaning):
     """
     resolved = resolve_options(**options)
+    check_output_directory(resolved["output_directory"])  # before anything slow: results must have a place
     operators = resolved["operator_table"]
     dataset = prepare_dataset(X, y, weights=weights, variable_names=variable_names, operators=operators)
     check_complexity_of_variables(resolved, dataset.n_features)
+    warn_about_settings(options, dataset.n_rows)
     entries = toml_entries(resolved)  # before creating a folder: what cannot be written fails here
     checkpoint = None if resume_from is None else read_checkpoint(resume_from)
     engine = locate_engine()  # likewise: a missing Julia leaves nothing behind
-    run_directory = create_run_directory(resolved["output_directory"])
+    run_directory = create_run_directory(resolved["output_directory"], resolved["run_id"])
     write_run_folder(run_directory, dataset, entries, precision=resolved["precision"], operators=operators,
                      user_functions=resolved["user_functions"],
                      resume_checkpoint=None if checkpoint is None else checkpoint.text)

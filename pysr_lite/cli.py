@@ -21,6 +21,7 @@ from . import __version__
 from .api import SearchResult, search
 from .engine import EngineError, EngineNotFoundError, JuliaNotFoundError
 from .options import parse_option_text
+from .output_paths import check_output_file
 
 # The demo: 200 rows, x0 and x1 uniform on [-3, 3] (numpy default_rng(2024)), y = x0**2 + cos(x1).
 DEMO_DATASET = "demo.csv"
@@ -133,6 +134,11 @@ def search_command(data: Path, target: str, features: str | None, output: str | 
     if missing:
         raise click.BadParameter(f"not columns of {data}: {', '.join(missing)}", param_hint="--features")
 
+    if output:  # checked now: a search can take hours, its front must have somewhere to go
+        try:
+            check_output_file(output, "--output")
+        except ValueError as error:
+            raise click.BadParameter(str(error), param_hint="--output") from None
     options = _extra_options(extra)
     flags["binary_operators"] = _comma_list(flags["binary_operators"])
     flags["unary_operators"] = _comma_list(flags["unary_operators"])

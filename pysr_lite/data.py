@@ -107,12 +107,34 @@ def _numeric_column(values: Any, label: str) -> np.ndarray:
         # Nullable pandas columns (Int64, Float64, boolean): missing values become NaN, which the
         # finiteness check then reports by column and count.
         return values.to_numpy(dtype=np.float64, na_value=np.nan)
-    array = np.asarray(values)
+    array = _numeric_array(np.asarray(values), label)
+    return array.astype(np.float64)
+
+
+def _numeric_array(array: np.ndarray, label: str) -> np.ndarray:
+    """``array`` if its dtype is numeric; an object array of numbers converted to float64 (as
+    scikit-learn does); a clear error for complex numbers, text and anything else."""
+    if array.dtype.kind == "c":
+        raise ValueError(f"Complex data not supported: {label} is complex; pass its real and imaginary parts as "
+                         "separate real columns")
+    if array.dtype.kind == "O":
+        # An object array holding numbers is numeric data; numpy's own TypeError names what is not.
+        try:
+            return array.astype(np.float64)
+        except ValueError:
+            raise ValueError(f"{label} is not numeric (it holds text); convert it to numbers or drop it") from None
     if array.dtype.kind not in "biuf":
         raise ValueError(
             f"{label} is not numeric (dtype {array.dtype}); convert it to numbers or drop it"
         )
-    return array.astype(np.float64)
+    return array
+
+
+def _refuse_sparse(value: Any, label: str) -> None:
+    # scipy.sparse matrices and arrays: the engine's data files are dense.
+    if type(value).__module__.startswith("scipy.sparse"):
+        raise TypeError(f"{label} is a scipy sparse matrix: sparse input is not supported; pass a dense array "
+                        f"({label}.toarray())")
 
 
 def _check_finite(values: np.ndarray, label: str) -> None:
@@ -136,41 +158,63 @@ def _features(X: Any) -> tuple[np.ndarray, list[str] | None]:
         return array, list(X.columns)
     if isinstance(X, pd.Series):
         raise ValueError("X is a pandas Series; pass a DataFrame (X.to_frame()) or a 2-D array")
+    _refuse_sparse(X, "X")
     array = np.asarray(X)
     if array.ndim == 1:
         raise ValueError(
-            f"X must be 2-D (n_rows, n_features), got a 1-D array of length {array.shape[0]}; "
-            "use X.reshape(-1, 1) for a single feature"
+            f"X must be 2-D (n_rows, n_features), got a 1-D array of length {array.shape[0]}. Reshape your "
+            "data: use X.reshape(-1, 1) for a single feature, X.reshape(1, -1) for a single row"
         )
     if array.ndim != 2:
         raise ValueError(f"X must be 2-D (n_rows, n_features), got shape {array.shape}")
-    if array.dtype.kind not in "biuf":
-        raise ValueError(f"X is not numeric (dtype {array.dtype}); convert it to numbers")
+    array = _numeric_array(array, "X")
     # No copy when X is already float64: the data may be large, and nothing here modifies it.
     return array.astype(np.float64, copy=False), None
 
 
+def read_features(X: Any) -> tuple[np.ndarray, list | None]:
+    """X as a float64 (n_rows, n_features) array and a DataFrame's column labels (None for an
+    array); checked for shape and type, not for NaN/Inf (see ``check_finite_columns``)."""
+    return _features(X)
+
+
+def check_finite_columns(values: np.ndarray, labels: Sequence[str]) -> None:
+    """A ValueError naming the first column of ``values`` (2-D) holding NaN or Inf."""
+    for index, label in enumerate(labels):
+        _check_finite(values[:, index], label)
+
+
 def _target(y: Any) -> np.ndarray:
+    targets = prepare_targets(y)
+    if targets.shape[1] != 1:
+        raise ValueError(
+            f"y has {targets.shape[1]} columns: search() fits one target; SymbolicRegressor fits several "
+            "(one search per column, as PySR), or call pysr_lite.search_each_output"
+        )
+    return targets[:, 0]
+
+
+def prepare_targets(y: Any) -> np.ndarray:
+    """y as a float64 array of shape (n_rows, n_outputs): a 1-D y (or one column) is one output.
+
+    Values are not checked for NaN/Inf here (``prepare_dataset`` does, per output).
+    """
+    if y is None:
+        raise ValueError("requires y to be passed, but the target y is None")
+    _refuse_sparse(y, "y")
     if isinstance(y, pd.DataFrame):
-        if y.shape[1] != 1:
-            raise ValueError(
-                f"y has {y.shape[1]} columns: multi-output is not supported yet; "
-                "search one target at a time"
-            )
-        y = y.iloc[:, 0]
+        return np.column_stack([_numeric_column(y.iloc[:, index], f"y column {column!r}")
+                                for index, column in enumerate(y.columns)]) if y.shape[1] else np.empty((len(y), 0))
     if isinstance(y, pd.Series):
-        return _numeric_column(y, "y")
+        return _numeric_column(y, "y")[:, None]
     array = np.asarray(y)
-    if array.ndim == 2:
-        if array.shape[1] != 1:
-            raise ValueError(
-                f"y has shape {array.shape}: multi-output is not supported yet; "
-                "search one target at a time"
-            )
-        array = array[:, 0]
-    if array.ndim != 1:
-        raise ValueError(f"y must be 1-D (n_rows,), got shape {array.shape}")
-    return _numeric_column(array, "y")
+    if array.ndim == 1:
+        array = array[:, None]
+    if array.ndim != 2:
+        raise ValueError(f"y must be 1-D (n_rows,) or 2-D (n_rows, n_outputs), got shape {array.shape}")
+    if array.shape[1] == 0:
+        raise ValueError(f"y has shape {array.shape}: no output to fit")
+    return _numeric_array(array, "y").astype(np.float64)
 
 
 def _column_labels(names: Sequence[str], n_features: int) -> list[str]:
@@ -194,10 +238,11 @@ def prepare_dataset(
     """
     features, columns = _features(X)
     n_rows, n_features = features.shape
+    # Worded as scikit-learn's check_array words it, so tools that expect its messages get them.
     if n_rows == 0:
-        raise ValueError("X has 0 rows; at least one row of data is needed")
+        raise ValueError(f"X has 0 rows: 0 sample(s) (shape={features.shape}) while a minimum of 1 is required.")
     if n_features == 0:
-        raise ValueError("X has 0 columns; at least one feature is needed")
+        raise ValueError(f"X has 0 columns: 0 feature(s) (shape={features.shape}) while a minimum of 1 is required.")
     if variable_names is None:
         if columns is not None:
             try:
@@ -241,7 +286,7 @@ def _weights(weights: Any, n_rows: int) -> np.ndarray:
             f"{int(np.flatnonzero(negative)[0])}); weights must be >= 0"
         )
     if array.sum() <= 0:
-        raise ValueError("weights are all 0; at least one row needs a positive weight")
+        raise ValueError("weights are all 0: sample weights must contain at least one non-zero number")
     return array
 
 

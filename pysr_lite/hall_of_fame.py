@@ -11,22 +11,22 @@ array([0.        , 0.69314718])
 
 from __future__ import annotations
 
+import io
 import math
 import os
 import warnings
 from pathlib import Path
-from typing import Sequence
+from typing import Any, Callable, Iterable, Sequence
 
 import numpy as np
 import pandas as pd
 
 from .equations import EquationSyntaxError, parse_equation, to_numpy, to_sympy
+from .model_selection import chosen_index
 from .operators import BUILTIN_OPERATORS, OperatorTable
 
 HEADER = ["complexity", "loss", "equation"]
 COLUMNS = ["complexity", "loss", "score", "equation", "sympy_format", "lambda_format"]
-# PySR's "best": among equations whose loss is within this factor of the lowest, the best score.
-BEST_LOSS_FACTOR = 1.5
 
 
 class HallOfFameError(ValueError):
@@ -51,14 +51,10 @@ def scores(complexity: np.ndarray, loss: np.ndarray) -> np.ndarray:
 
 def best_index(loss: Sequence[float], score: Sequence[float]) -> int:
     """PySR's "best" row: the highest score among rows with loss <= 1.5 * the lowest loss."""
-    loss, score = np.asarray(loss, dtype=float), np.asarray(score, dtype=float)
-    if len(loss) == 0:
-        raise ValueError("the front is empty: there is no best equation")
-    candidates = np.flatnonzero(loss <= BEST_LOSS_FACTOR * loss.min())
-    return int(candidates[np.argmax(score[candidates])])
+    return chosen_index(loss, score, "best")
 
 
-def _parse_number(text: str, kind: type, path: Path, row: int, column: str):
+def _parse_number(text: str, kind: type, path, row: int, column: str):
     try:
         return kind(text)
     except (TypeError, ValueError):
@@ -75,12 +71,21 @@ def read_hall_of_fame(
     not in the protocol's grammar (naming the file and row).
     """
     path = Path(path)
+    table = read_front_csv(path)
+    if list(table.columns) != HEADER:
+        raise HallOfFameError(f"{path} has columns {list(table.columns)}; expected {HEADER}")
+    return front_from_rows(table.itertuples(index=False), variable_names, operators, path)
+
+
+def read_front_csv(path: Path, text: str | None = None) -> pd.DataFrame:
+    """Every cell of a front's CSV file (or of ``text``, its contents) as a string."""
+    source = path if text is None else io.StringIO(text)
     try:
         with warnings.catch_warnings():
             # A row with too many fields is only a warning for pandas (it drops data): an error here.
             warnings.simplefilter("error", pd.errors.ParserWarning)
-            table = pd.read_csv(
-                path,
+            return pd.read_csv(
+                source,
                 dtype=str,
                 keep_default_na=False,
                 na_filter=False,
@@ -90,13 +95,18 @@ def read_hall_of_fame(
             )
     except (pd.errors.ParserError, pd.errors.ParserWarning, pd.errors.EmptyDataError, UnicodeDecodeError) as error:
         raise HallOfFameError(f"{path} cannot be read as CSV ({error}); is it truncated or damaged?") from None
-    if list(table.columns) != HEADER:
-        raise HallOfFameError(f"{path} has columns {list(table.columns)}; expected {HEADER}")
-    if table.empty:
-        raise HallOfFameError(f"{path} holds no equation")
 
+
+def front_from_rows(
+    rows: Iterable[tuple[str, str, str]],
+    variable_names: Sequence[str],
+    operators: OperatorTable = BUILTIN_OPERATORS,
+    path: str | os.PathLike = "the front",
+) -> pd.DataFrame:
+    """The front DataFrame (``COLUMNS``) of (complexity, loss, equation) text rows, each checked;
+    errors name ``path`` and the row."""
     complexities, losses, texts, expressions, functions = [], [], [], [], []
-    for row, (complexity_text, loss_text, text) in enumerate(table.itertuples(index=False), start=1):
+    for row, (complexity_text, loss_text, text) in enumerate(rows, start=1):
         complexity = _parse_number(complexity_text, int, path, row, "complexity")
         loss = _parse_number(loss_text, float, path, row, "loss")
         if complexity < 1:
@@ -107,23 +117,14 @@ def read_hall_of_fame(
             raise HallOfFameError(f"{path} row {row}: loss must be finite and >= 0, got {loss_text!r}")
         if not text.strip():
             raise HallOfFameError(f"{path} row {row} has no equation; is the file truncated?")
-        try:
-            tree = parse_equation(text, variable_names, operators)
-        except EquationSyntaxError as error:
-            raise EquationSyntaxError(
-                f"{path} row {row} (complexity {complexity}): {error.problem}", error.text, error.column
-            ) from None
+        expression, function = equation_forms(text, variable_names, operators, where=f"{path} row {row} (complexity {complexity})")
         complexities.append(complexity)
         losses.append(loss)
         texts.append(text)
-        try:
-            expressions.append(to_sympy(tree, variable_names, operators=operators))
-        except Exception as error:  # sympy's own failure on a hostile equation: name the file, not sympy
-            raise HallOfFameError(
-                f"{path} row {row} (complexity {complexity}): sympy cannot build the equation "
-                f"({type(error).__name__}: {str(error)[:200]})"
-            ) from None
-        functions.append(to_numpy(tree, variable_names, operators))
+        expressions.append(expression)
+        functions.append(function)
+    if not complexities:
+        raise HallOfFameError(f"{path} holds no equation")
 
     complexity_array = np.array(complexities, dtype=np.int64)
     loss_array = np.array(losses, dtype=np.float64)
@@ -138,3 +139,21 @@ def read_hall_of_fame(
         },
         columns=COLUMNS,
     )
+
+
+def equation_forms(
+    text: str, variable_names: Sequence[str], operators: OperatorTable = BUILTIN_OPERATORS, *, where: str = "equation"
+) -> tuple[Any, Callable]:
+    """The sympy expression and the numpy callable of one equation's text, both built from the
+    text by our parser (the callables of a result are always rebuilt this way, never pickled)."""
+    try:
+        tree = parse_equation(text, variable_names, operators)
+    except EquationSyntaxError as error:
+        raise EquationSyntaxError(f"{where}: {error.problem}", error.text, error.column) from None
+    try:
+        expression = to_sympy(tree, variable_names, operators=operators)
+    except Exception as error:  # sympy's own failure on a hostile equation: name the file, not sympy
+        raise HallOfFameError(
+            f"{where}: sympy cannot build the equation ({type(error).__name__}: {str(error)[:200]})"
+        ) from None
+    return expression, to_numpy(tree, variable_names, operators)

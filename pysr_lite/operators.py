@@ -17,6 +17,7 @@ from __future__ import annotations
 import functools
 import math
 import re
+import warnings
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Mapping
 
@@ -388,6 +389,32 @@ class OperatorTable:
         """The operator ``name`` of ``arity`` arguments (aliases resolved); ValueError if unknown."""
         return self._by_arity[arity][self.canonical_name(name, arity)]
 
+    def __reduce__(self):
+        # Pickled as a description, never as functions: the built-ins are this module's, and the
+        # user's operators keep their name, arity and Julia source but lose their Python forms
+        # (extra_*_mappings hold lambdas, which cannot be pickled). PySR drops them the same way;
+        # the unpickled operator says how to give them back.
+        custom = [(operator.name, operator.arity, operator.julia_source) for operator in self.custom]
+        extras = [operator.name for operator in self if not operator.is_custom and operator.name in PYSR_FILE_OPERATORS_BY_NAME]
+        dropped = [operator.name for operator in self.custom if operator.description not in _WITHOUT_PYTHON_FORMS]
+        if dropped:
+            warnings.warn(
+                f"the sympy forms of custom operators {', '.join(map(repr, dropped))} (extra_sympy_mappings) cannot be "
+                "pickled and are left out, as in PySR; after loading, give them again with "
+                "model.set_params(extra_sympy_mappings=...).refresh() or SymbolicRegressor.from_file(run_directory, "
+                "extra_sympy_mappings=...)",
+                UserWarning,
+                stacklevel=2,
+            )
+        return (_table_without_mappings, (custom, extras))
+
+
+def _table_without_mappings(custom: list[tuple[str, int, str]], extras: list[str] = ()) -> "OperatorTable":
+    if not custom and not extras:
+        return BUILTIN_OPERATORS
+    return OperatorTable([*BUILTIN_OPERATORS, *(PYSR_FILE_OPERATORS_BY_NAME[name] for name in extras),
+                          *(detached_operator(*spec) for spec in custom)])
+
 
 BUILTIN_OPERATORS = OperatorTable([*_BINARY_LIST, *_UNARY_LIST])
 
@@ -479,6 +506,22 @@ def custom_operator(
     )
 
 
+def detached_operator(name: str, arity: int, julia_source: str) -> Operator:
+    """A user operator after unpickling: its sympy mapping could not travel, so sympy shows it as
+    an undefined function and numpy raises an error saying how to restore it."""
+
+    def no_numpy(*arguments):
+        raise ValueError(
+            f"custom operator {name!r} lost its sympy form when this result was pickled (extra_sympy_mappings "
+            f"holds lambdas, which cannot be pickled, as in PySR). Restore it with "
+            f"model.set_params(extra_sympy_mappings={{{name!r}: ...}}).refresh(), or load the run folder again: "
+            f"SymbolicRegressor.from_file(run_directory, extra_sympy_mappings={{{name!r}: ...}}) or "
+            f"pysr_lite.load_result(run_directory, extra_sympy_mappings={{{name!r}: ...}})"
+        )
+
+    return Operator(name, arity, False, sympy.Function(name), no_numpy, _DETACHED, julia_source=julia_source)
+
+
 def unknown_operator(name: str, arity: int) -> Operator:
     """A stand-in for a user operator whose Python forms are not known (reading someone's run
     folder): sympy shows it as an undefined function, numpy raises an error naming it."""
@@ -489,5 +532,49 @@ def unknown_operator(name: str, arity: int) -> Operator:
             f"sympy form (extra_sympy_mappings={{{name!r}: ...}}) when loading the result"
         )
 
-    return Operator(name, arity, False, sympy.Function(name), no_numpy, "user operator (unknown here)",
-                    julia_source="")
+    return Operator(name, arity, False, sympy.Function(name), no_numpy, _UNKNOWN, julia_source="")
+
+
+# The descriptions of user operators that have no Python forms (nothing to lose when pickled).
+_DETACHED = "user operator (sympy form not pickled)"
+_UNKNOWN = "user operator (unknown here)"
+_WITHOUT_PYTHON_FORMS = {_DETACHED, _UNKNOWN}
+
+
+def with_sympy_mappings(
+    table: OperatorTable,
+    sympy_mappings: Mapping[str, Any],
+    torch_mappings: Mapping[str, Any] | None = None,
+    jax_mappings: Mapping[str, Any] | None = None,
+) -> OperatorTable:
+    """``table`` with every custom operator named in ``sympy_mappings`` rebuilt from its mapping
+    (after unpickling, or for a run folder read without them)."""
+    operators = []
+    for operator in table:
+        if operator.is_custom and operator.name in sympy_mappings:
+            source = operator.julia_source or ""
+            if julia_definition(source) is None:  # read from a run folder: the name is all we have
+                source = f"{operator.name}({'x' if operator.arity == 1 else 'x, y'}) = (see user.jl)"
+            operator = custom_operator(source, operator.arity, sympy_mappings=sympy_mappings,
+                                       torch_mappings=torch_mappings, jax_mappings=jax_mappings)
+        operators.append(operator)
+    return OperatorTable(operators)
+
+
+# --- the names of PySR's hall-of-fame files ------------------------------------------------------
+# SymbolicRegression.jl has written some safe operators under their own names (pow_abs,
+# log_abs, ...); PySR's sympy_mappings read them as below. They are not operators of our engine:
+# they only let SymbolicRegressor.from_file read PySR's files.
+
+PYSR_FILE_OPERATORS: list[Operator] = [
+    _binary("pow_abs", False, lambda x, y: sympy.Abs(x) ** y, lambda x, y: np.power(np.abs(x), y), "PySR file: |x|^y"),
+    _unary("sqrt_abs", lambda x: sympy.sqrt(sympy.Abs(x)), lambda x: np.sqrt(np.abs(x)), "PySR file: sqrt(|x|)"),
+    _unary("log_abs", lambda x: sympy.log(sympy.Abs(x)), lambda x: np.log(np.abs(x)), "PySR file: log(|x|)"),
+    _unary("log2_abs", lambda x: sympy.log(sympy.Abs(x), 2), lambda x: np.log2(np.abs(x)), "PySR file: log2(|x|)"),
+    _unary("log10_abs", lambda x: sympy.log(sympy.Abs(x), 10), lambda x: np.log10(np.abs(x)), "PySR file: log10(|x|)"),
+    _unary("log1p_abs", lambda x: sympy.log(sympy.Abs(x) + 1), lambda x: np.log1p(np.abs(x)), "PySR file: log(|x| + 1)"),
+    _unary("acosh_abs", lambda x: sympy.acosh(sympy.Abs(x) + 1), lambda x: np.arccosh(np.abs(x) + 1), "PySR file: acosh(|x| + 1)"),
+    _unary("atanh_clip", lambda x: sympy.atanh(sympy.Mod(x + 1, 2) - 1), lambda x: np.arctanh(np.mod(x + 1, 2) - 1),
+           "PySR file: atanh((x + 1) mod 2 - 1)"),
+]
+PYSR_FILE_OPERATORS_BY_NAME = {operator.name: operator for operator in PYSR_FILE_OPERATORS}

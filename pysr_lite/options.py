@@ -165,6 +165,18 @@ def _text(name: str, value: Any) -> str:
 
 PATH = Kind("a path", _text, str.strip)
 
+_RUN_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*\Z")
+
+
+def _check_run_id(name: str, value: Any) -> str:
+    # One folder name, never a path: a run_id cannot reach outside output_directory.
+    if not isinstance(value, str) or not _RUN_ID.match(value) or len(value) > 200:
+        _fail(name, "a folder name of letters, digits, '.', '_' and '-' (not starting with '.' or '-')", value)
+    return value
+
+
+RUN_ID = Kind("a folder name", _check_run_id, str.strip)
+
 OPTIMIZER_ALGORITHMS = ("BFGS", "NelderMead")
 
 
@@ -511,6 +523,7 @@ OPTIONS: tuple[OptionSpec, ...] = (
     # --- frontend only (not written to options.toml)
     OptionSpec("verbosity", 1, integer(0), "0: silent; 1: progress and engine messages", to_toml=None),
     OptionSpec("output_directory", None, optional(PATH), "where run folders are created (None: ./outputs)", to_toml=None),
+    OptionSpec("run_id", None, optional(RUN_ID), "name of the run folder inside output_directory, which must not exist yet (None: <date>_<time>_<random hex>)", to_toml=None),
     OptionSpec("persistent_engine", True, BOOLEAN, "reuse one engine process across searches (Julia starts and compiles once; pysr_lite.close_engine() stops it); False: a fresh process per search", to_toml=None),
 )
 

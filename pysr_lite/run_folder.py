@@ -61,14 +61,22 @@ class CheckpointError(RunFolderError):
 # ----------------------------------------------------------------------------------------------
 
 
-def create_run_directory(output_directory: str | os.PathLike) -> Path:
-    """Create a fresh, never-shared run folder ``<output_directory>/<YYYYmmdd_HHMMSS>_<8 hex>``.
+def create_run_directory(output_directory: str | os.PathLike, run_id: str | None = None) -> Path:
+    """Create a fresh, never-shared run folder ``<output_directory>/<YYYYmmdd_HHMMSS>_<8 hex>``
+    (or ``<output_directory>/<run_id>``, which must not exist yet).
 
     The folder is readable and writable by its owner only, whatever the umask: its user.jl is
     code the engine will run.
     """
     parent = Path(output_directory)
     parent.mkdir(parents=True, exist_ok=True)
+    if run_id is not None:
+        try:
+            (parent / run_id).mkdir(mode=0o700)
+        except FileExistsError:
+            raise FileExistsError(f"the run folder {parent / run_id} already exists; choose another run_id") from None
+        os.chmod(parent / run_id, 0o700)
+        return (parent / run_id).resolve()
     for _attempt in range(100):
         name = f"{datetime.now():%Y%m%d_%H%M%S}_{secrets.token_hex(4)}"
         try:

@@ -88,3 +88,17 @@ def test_a_checkpoint_with_operators_the_search_lacks_is_an_input_error(engine, 
     assert any("cos(" in text for members in saved.populations for text in members)
     with pytest.raises(EngineInputError, match='cannot be resumed by this search: unary operator "cos" is not one of'):
         search(X, Y, resume_from=first.run_directory, **dict(fast_search, niterations=1, unary_operators=[]))
+
+
+def test_warm_start_continues_the_previous_fit(engine, fast_search):
+    from pysr_lite import SymbolicRegressor
+
+    model = SymbolicRegressor(warm_start=True, **dict(fast_search, niterations=2, **OPTIONS))
+    first = model.fit(X, Y).result_
+    assert not (first.run_directory / "resume.toml").exists()
+    second = model.fit(X, Y).result_
+    assert (second.run_directory / "resume.toml").read_text() == (first.run_directory / CHECKPOINT_FILE).read_text()
+    assert front_is_no_worse(second, first)
+    cold = SymbolicRegressor(warm_start=False, **dict(fast_search, niterations=2, **OPTIONS))
+    cold.fit(X, Y)
+    assert not (cold.fit(X, Y).result_.run_directory / "resume.toml").exists()

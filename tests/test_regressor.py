@@ -1,4 +1,5 @@
-"""SymbolicRegressor: scikit-learn conventions without scikit-learn, and fit/predict/score end to end."""
+"""SymbolicRegressor: scikit-learn's conventions (test_sklearn.py runs scikit-learn's own checks), and
+fit/predict/score end to end."""
 
 import inspect
 
@@ -8,7 +9,7 @@ import pytest
 
 from pysr_lite import SymbolicRegressor
 from pysr_lite.options import OPTIONS
-from pysr_lite.regressor import NotFittedError
+from pysr_lite.regressor import ESTIMATOR_PARAMETERS, NotFittedError
 
 from conftest import FAST_SEARCH, uniform_data
 
@@ -22,9 +23,10 @@ def test_constructor_only_stores_options():
 
 def test_signature_and_params_cover_every_option():
     parameters = inspect.signature(SymbolicRegressor).parameters
-    assert list(parameters) == [spec.name for spec in OPTIONS]
+    expected = [parameter.name for parameter in ESTIMATOR_PARAMETERS] + [spec.name for spec in OPTIONS]
+    assert list(parameters) == expected and expected[:3] == ["model_selection", "select_k_features", "denoise"]
     params = SymbolicRegressor(unary_operators=["cos"]).get_params()
-    assert set(params) == {spec.name for spec in OPTIONS}
+    assert set(params) == set(expected)
     assert params["unary_operators"] == ["cos"]
 
 
@@ -37,6 +39,8 @@ def test_set_params_and_clone_like_sklearn():
         model.set_params(maxsiz=3)
     with pytest.raises(TypeError, match="did you mean 'populations'"):
         SymbolicRegressor(population=3)
+    with pytest.raises(TypeError, match="did you mean 'model_selection'"):
+        SymbolicRegressor(model_selecton="best")
 
 
 def test_repr_shows_changed_options():
