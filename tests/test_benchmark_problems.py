@@ -126,6 +126,12 @@ def test_shards_partition_the_problems(count):
         names = [p.name for part in parts for p in part]
         assert sorted(names) == sorted(p.name for p in chosen), "every problem in exactly one part"
         assert max(map(len, parts)) - min(map(len, parts)) <= 1, "balanced"
+        # The command line gives the same parts.
+        for index, part in enumerate(parts, start=1):
+            arguments = recovery.parse_arguments(["--shard", f"{index}/{count}", "--split",
+                                                  "reporting" if len(chosen) < len(PROBLEMS) else "all"])
+            assert [p.name for p in arguments.problem_list] == [p.name for p in part]
+            assert arguments.output == "none" and arguments.json.endswith(f"recovery-shard-{index}-of-{count}.json")
 
 
 @pytest.mark.parametrize("text", ["0/3", "4/3", "1", "a/b", "1/0"])
@@ -277,3 +283,67 @@ def test_gplearn_programs_are_read_with_full_precision_constants():
     x0, x1 = sympy.symbols("x0 x1")
     expression = recovery.gplearn_to_sympy(program, 2)
     assert expression == 0.123456789 * x0 + sympy.sqrt(sympy.Abs(x1))
+
+
+# ---------------------------------------------------------------------------------------------
+# Seeds, results files and --merge (no tool is run)
+# ---------------------------------------------------------------------------------------------
+
+
+def fake_part(shard, names, seeds, recovered):
+    """The results of one shard as recovery.py writes them, with made-up runs."""
+    records = [recovery.RunRecord(problem=name, tool=tool, status="ok", seed=seed, seconds=10.0 + seed,
+                                  expression="x", recovered=(name, tool, seed) in recovered,
+                                  deviation=0.0 if (name, tool, seed) in recovered else 1.0,
+                                  r2_test=1.0, r2_extrapolation=0.5)
+               for name in names for seed in seeds for tool in ("pysr_lite", "pyoperon")]
+    meta = recovery.RunMetadata(command=f"python benchmarks/recovery.py --shard {shard}", tools=["pysr_lite", "pyoperon"],
+                                seconds=30.0, threads=2, seed=seeds[0], started="2026-01-01T10:00:00",
+                                finished="2026-01-01T10:50:00", machine={"nproc": "2", "cpu": "x", "memory": "1 GiB",
+                                                                          "os": "linux", "load": "1.0"},
+                                versions={"python": "3"}, load_after="1.0", seeds=list(seeds), operator_mode="generic",
+                                pyoperon_config="srbench", shard=shard, problems=list(names))
+    return records, meta
+
+
+def test_seeds_give_mean_and_spread_of_recoveries():
+    chosen = [PROBLEMS_BY_NAME["I.9.18"], PROBLEMS_BY_NAME["I.12.2"], PROBLEMS_BY_NAME["I.14.4"]]
+    recovered = {("I.9.18", "pysr_lite", 0), ("I.12.2", "pysr_lite", 0), ("I.14.4", "pysr_lite", 0),
+                 ("I.9.18", "pysr_lite", 1), ("I.9.18", "pysr_lite", 2), ("I.12.2", "pyoperon", 1)}
+    records, _meta = fake_part("1/1", [p.name for p in chosen], [0, 1, 2], recovered)
+    mine = recovery.summarize(records, chosen, "pysr_lite", [0, 1, 2])
+    assert mine.recovered.values == (3, 1, 1)
+    assert mine.recovered.mean == pytest.approx(5 / 3) and mine.recovered.std == pytest.approx(np.std([3, 1, 1], ddof=1))
+    assert mine.recovered.text(of=3) == "1.7 ± 1.2 (1–3) of 3"
+    assert mine.recovered_noisy.values == (1, 0, 0)  # I.14.4 has 10 % noise
+    assert mine.median_seconds_to_solution == 10.0  # 10, 10, 10, 11, 12 s
+    other = recovery.summarize(records, chosen, "pyoperon", [0, 1, 2])
+    assert other.recovered.values == (0, 1, 0)
+    assert recovery.Spread((4,)).text(of=5) == "4 of 5"
+
+
+def test_shards_merge_into_one_report(tmp_path):
+    chosen = problems.select_problems("all", split="reporting")[:4]
+    names = [p.name for p in chosen]
+    paths = []
+    for index in (1, 2):
+        part = [p.name for p in problems.shard_problems(chosen, index, 2)]
+        records, meta = fake_part(f"{index}/2", part, [0, 1], {(part[0], "pysr_lite", 0)})
+        paths.append(tmp_path / f"part{index}.json")
+        recovery.save_json(paths[-1], records, meta)
+    records, metas = recovery.merge_results(paths)
+    assert sorted({r.problem for r in records}) == sorted(names) and len(records) == 4 * 2 * 2
+    assert recovery.missing_runs(records, metas) == []
+    output = tmp_path / "benchmarks.md"
+    assert recovery.main(["--merge", *map(str, paths), "--output", str(output)]) == 0
+    text = output.read_text()
+    assert "Reporting split" in text and "2 parts" in text and "--shard 1/2" in text and "--shard 2/2" in text
+    assert "1.0 ± 1.4 (0–2) of 4" in text  # pysr_lite: one recovery per shard at seed 0, none at seed 1: 2, 0
+    # The same runs twice, or parts run under other conditions, are refused.
+    with pytest.raises(ValueError, match="also in"):
+        recovery.merge_results([paths[0], paths[0]])
+    records, meta = fake_part("3/3", ["I.48.2"], [0, 1], set())
+    meta.seconds = 10.0
+    recovery.save_json(tmp_path / "other.json", records, meta)
+    with pytest.raises(ValueError, match="seconds"):
+        recovery.merge_results([paths[0], tmp_path / "other.json"])
