@@ -1,8 +1,17 @@
 """The public problem set of the recovery benchmark, and how its data are drawn.
 
 Each ``Problem`` carries its ground truth (a formula read into sympy), its variables with the
-sampling ranges of its publication, the operator set a fair user would give every tool, and its
-noise level. ``make_dataset(problem, seed)`` draws the three point sets every tool is judged on:
+sampling ranges of its publication, its noise level, its *group* and its *split*:
+
+- **operators**: by default every problem of a group gets the group's generic operator set
+  (``GENERIC_OPERATORS``: what a user who does not know the law would offer, ``+ - * /`` with
+  ``exp log sin cos sqrt``); ``Problem.operators`` keeps the *tailored* set (the unary functions
+  the formula's family needs), used only when asked for (``operator_set("tailored")``);
+- **split**: ``training`` problems may be looked at to choose defaults, ``reporting`` problems
+  may not (``split_of`` gives the rule, ``TRAINING_PROBLEMS`` / ``REPORTING_PROBLEMS`` freeze
+  its outcome).
+
+``make_dataset(problem, seed)`` draws the three point sets every tool is judged on:
 
 - **train**: the published sampling (``U[a, b]`` uniform draws or an ``E[a, b, step]`` grid),
   with at most ``MAX_TRAIN_ROWS`` rows, plus Gaussian noise of std ``noise * std(y)`` when the
@@ -16,8 +25,12 @@ Everything is drawn from ``numpy.random.default_rng([seed, crc32(problem name)])
 gets the same data whichever subset of problems is run.
 
 >>> problem = PROBLEMS_BY_NAME["I.12.1"]
->>> str(problem.expression), problem.binary_operators
-('Nn*mu', ('+', '-', '*', '/'))
+>>> str(problem.expression), problem.group, problem.split
+('Nn*mu', 'physics', 'training')
+>>> problem.operator_set("generic")
+('+', '-', '*', '/', 'exp', 'log', 'sin', 'cos', 'sqrt')
+>>> problem.operator_set("tailored")
+('+', '-', '*', '/')
 >>> data = make_dataset(problem, seed=0)
 >>> data.X_train.shape, data.X_test.shape, data.X_extrapolation.shape
 ((1000, 2), (1000, 2), (1000, 2))
@@ -49,6 +62,19 @@ BASIC_OPERATORS = ("+", "-", "*", "/")
 BINARY_OPERATOR_NAMES = frozenset(BASIC_OPERATORS)
 UNARY_OPERATOR_NAMES = frozenset({"sqrt", "exp", "log", "sin", "cos"})
 NGUYEN_FUNCTIONS = ("sin", "cos", "exp", "log")  # Uy et al.'s function set
+
+# The generic operator set of each group: what a user who does not know the law would offer. It
+# is the same for every problem of the group, so it says nothing about any one formula. The
+# classic GP suites publish sin cos exp log (Nguyen, Koza); sqrt is added so that both groups
+# offer the same five functions.
+GENERIC_UNARY = ("exp", "log", "sin", "cos", "sqrt")
+GENERIC_OPERATORS: dict[str, tuple[str, ...]] = {
+    "physics": BASIC_OPERATORS + GENERIC_UNARY,
+    "classic GP": BASIC_OPERATORS + GENERIC_UNARY,
+}
+OPERATOR_MODES = ("generic", "tailored")
+# Families whose problems form the physics group; every other family is a classic GP problem.
+PHYSICS_FAMILIES = frozenset({"AI Feynman"})
 
 POSITIVE = (0.0, math.inf)
 REAL = (-math.inf, math.inf)
@@ -126,12 +152,32 @@ class Problem:
         return tuple(variable.name for variable in self.variables)
 
     @property
+    def group(self) -> str:
+        """"physics" (AI Feynman) or "classic GP": the problems that share a generic operator set."""
+        return "physics" if self.family in PHYSICS_FAMILIES else "classic GP"
+
+    @property
+    def split(self) -> str:
+        """"training" (may be used to choose defaults) or "reporting" (never): see ``split_of``."""
+        return split_of(self.name)
+
+    def operator_set(self, mode: str = "generic") -> tuple[str, ...]:
+        """The operators every tool gets: the group's generic set, or this problem's tailored one."""
+        if mode == "generic":
+            return GENERIC_OPERATORS[self.group]
+        if mode == "tailored":
+            return self.operators
+        raise ValueError(f"unknown operator mode {mode!r}; choose from {', '.join(OPERATOR_MODES)}")
+
+    @property
     def binary_operators(self) -> tuple[str, ...]:
-        return tuple(operator for operator in self.operators if operator in BINARY_OPERATOR_NAMES)
+        """The binary operators of the tailored set (see ``split_operators`` for any set)."""
+        return split_operators(self.operators)[0]
 
     @property
     def unary_operators(self) -> tuple[str, ...]:
-        return tuple(operator for operator in self.operators if operator in UNARY_OPERATOR_NAMES)
+        """The unary operators of the tailored set (see ``split_operators`` for any set)."""
+        return split_operators(self.operators)[1]
 
     def truth(self) -> Callable[[np.ndarray], np.ndarray]:
         """The formula as a numpy function of X (rows = points, columns = variables)."""
@@ -144,6 +190,12 @@ class Problem:
             return np.broadcast_to(np.asarray(values, dtype=np.float64), (X.shape[0],)).copy()
 
         return evaluate
+
+
+def split_operators(operators: Sequence[str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(binary, unary) operators of an operator set, each in the set's order."""
+    return (tuple(o for o in operators if o in BINARY_OPERATOR_NAMES),
+            tuple(o for o in operators if o in UNARY_OPERATOR_NAMES))
 
 
 @dataclass(frozen=True)
@@ -296,6 +348,7 @@ VLADISLAVLEVA = (
     "generated by symbolic regression via Pareto GP, IEEE TEC 13 (2009)"
 )
 PAGIE = "Pagie & Hogeweg, Evolutionary consequences of coevolving targets, Evolutionary Computation 5 (1997)"
+KOZA = "Koza, Genetic programming: on the programming of computers by means of natural selection, MIT Press (1992)"
 SUITE_TABLE = "as tabulated by McDermott et al., Genetic programming needs better benchmarks, GECCO 2012"
 
 
@@ -331,7 +384,15 @@ def grid(names: Sequence[str], low: float, high: float, step: float) -> tuple[Va
     return tuple(Variable(name, low, high, step=step) for name in names)
 
 
+def gp(name: str, family: str, source: str, formula: str, variables: Iterable[Variable], sampling: str,
+       operators: Sequence[str], rows: int, noise: float = 0.0) -> Problem:
+    """A classic GP benchmark problem with uniform draws (``U[a, b, rows]``)."""
+    return Problem(name, family, f"{source}; {SUITE_TABLE}", formula, tuple(variables), sampling, tuple(operators),
+                   train_rows=rows, noise=noise)
+
+
 P = physical
+S = signed
 PROBLEMS: tuple[Problem, ...] = (
     # --- AI Feynman (ranges exactly as in FeynmanEquations.csv)
     feynman("I.6.2a", "exp(-theta**2/2)/sqrt(2*pi)", [signed("theta", 1, 3)], unary=["exp"]),
@@ -378,23 +439,155 @@ PROBLEMS: tuple[Problem, ...] = (
     # --- Pagie-1: 1/(1+x^-4) + 1/(1+y^-4), written without negative powers (same function, no 0^-4)
     Problem("Pagie-1", "Pagie", f"{PAGIE}; {SUITE_TABLE}", "x0**4/(1+x0**4)+x1**4/(1+x1**4)", grid(["x0", "x1"], -5, 5, 0.4),
             "E[-5, 5, 0.4] in each variable (676 points)", BASIC_OPERATORS),
+    # ==========================================================================================
+    # Added after the engine's defaults were chosen (issue 11): see split_of. Ranges exactly as in
+    # FeynmanEquations.csv; some carry 1 % and some 10 % noise.
+    feynman("I.6.2", "exp(-(theta/sigma)**2/2)/(sqrt(2*pi)*sigma)", [P("sigma", 1, 3), S("theta", 1, 3)], unary=["exp"]),
+    feynman("I.9.18", "G*m1*m2/((x2-x1)**2+(y2-y1)**2+(z2-z1)**2)",
+            [P("m1", 1, 2), P("m2", 1, 2), P("G", 1, 2), S("x1", 3, 4), S("x2", 1, 2), S("y1", 3, 4), S("y2", 1, 2),
+             S("z1", 3, 4), S("z2", 1, 2)]),
+    feynman("I.11.19", "x1*y1+x2*y2+x3*y3", [S(name, 1, 5) for name in ("x1", "x2", "x3", "y1", "y2", "y3")]),
+    feynman("I.12.2", "q1*q2*r/(4*pi*epsilon*r**3)", [P("q1", 1, 5), P("q2", 1, 5), P("epsilon", 1, 5), P("r", 1, 5)]),
+    feynman("I.13.4", "1/2*m*(v**2+u**2+w**2)", [P("m", 1, 5), S("v", 1, 5), S("u", 1, 5), S("w", 1, 5)], noise=0.01),
+    feynman("I.14.4", "1/2*k_spring*x**2", [P("k_spring", 1, 5), S("x", 1, 5)], noise=0.1),
+    feynman("I.15.3x", "(x-u*t)/sqrt(1-u**2/c**2)", [S("x", 5, 10), P("u", 1, 2), P("c", 3, 20), P("t", 1, 2)],
+            unary=["sqrt"]),
+    feynman("I.16.6", "(u+v)/(1+u*v/c**2)", [P("c", 1, 5), S("v", 1, 5), S("u", 1, 5)]),
+    feynman("I.18.12", "r*F*sin(theta)", [P("r", 1, 5), P("F", 1, 5), S("theta", 0, 5)], unary=["sin"]),
+    feynman("I.27.6", "1/(1/d1+n/d2)", [P("d1", 1, 5), P("d2", 1, 5), P("n", 1, 5)], noise=0.1),
+    feynman("I.29.16", "sqrt(x1**2+x2**2-2*x1*x2*cos(theta1-theta2))",
+            [P("x1", 1, 5), P("x2", 1, 5), S("theta1", 1, 5), S("theta2", 1, 5)], unary=["sqrt", "cos"]),
+    feynman("I.34.1", "omega_0/(1-v/c)", [P("c", 3, 10), P("v", 1, 2), P("omega_0", 1, 5)], noise=0.1),
+    feynman("I.40.1", "n_0*exp(-m*g*x/(kb*T))",
+            [P("n_0", 1, 5), P("m", 1, 5), P("x", 1, 5), P("T", 1, 5), P("g", 1, 5), P("kb", 1, 5)], unary=["exp"]),
+    feynman("I.44.4", "n*kb*T*log(V2/V1)", [P("n", 1, 5), P("kb", 1, 5), P("T", 1, 5), P("V1", 1, 5), P("V2", 1, 5)],
+            unary=["log"]),
+    feynman("I.47.23", "sqrt(Gamma*pr/rho)", [P("Gamma", 1, 5), P("pr", 1, 5), P("rho", 1, 5)], unary=["sqrt"],
+            noise=0.01),
+    feynman("I.48.2", "m*c**2/sqrt(1-v**2/c**2)", [P("m", 1, 5), P("v", 1, 2), P("c", 3, 10)], unary=["sqrt"]),
+    feynman("II.11.3", "q*Ef/(m*(omega_0**2-omega**2))",
+            [P("q", 1, 3), P("Ef", 1, 3), P("m", 1, 3), P("omega_0", 3, 5), P("omega", 1, 2)]),
+    feynman("II.15.4", "-mom*B*cos(theta)", [P("mom", 1, 5), P("B", 1, 5), S("theta", 1, 5)], unary=["cos"], noise=0.1),
+    feynman("II.24.17", "sqrt(omega**2/c**2-pi**2/d**2)", [P("omega", 4, 6), P("c", 1, 2), P("d", 2, 4)], unary=["sqrt"]),
+    feynman("III.4.33", "(h/(2*pi))*omega/(exp((h/(2*pi))*omega/(kb*T))-1)",
+            [P("h", 1, 5), P("omega", 1, 5), P("kb", 1, 5), P("T", 1, 5)], unary=["exp"]),
+    feynman("III.15.12", "2*U*(1-cos(k*d))", [P("U", 1, 5), S("k", 1, 5), S("d", 1, 5)], unary=["cos"]),
+    feynman("III.17.37", "beta*(1+alpha*cos(theta))", [P("beta", 1, 5), P("alpha", 1, 5), S("theta", 1, 5)],
+            unary=["cos"], noise=0.01),
+    # Classic GP problems (McDermott et al.'s table): published sampling and function sets.
+    gp("Nguyen-2", "Nguyen", NGUYEN, "x0**4+x0**3+x0**2+x0", uniform(["x0"], -1, 1), "U[-1, 1, 20]",
+       BASIC_OPERATORS + NGUYEN_FUNCTIONS, 20),
+    gp("Nguyen-6", "Nguyen", NGUYEN, "sin(x0)+sin(x0+x0**2)", uniform(["x0"], -1, 1), "U[-1, 1, 20]",
+       BASIC_OPERATORS + NGUYEN_FUNCTIONS, 20),
+    gp("Nguyen-9", "Nguyen", NGUYEN, "sin(x0)+sin(x1**2)", uniform(["x0", "x1"], -1, 1), "U[-1, 1, 100]",
+       BASIC_OPERATORS + NGUYEN_FUNCTIONS, 100),
+    gp("Koza-2", "Koza", KOZA, "x0**5-2*x0**3+x0", uniform(["x0"], -1, 1), "U[-1, 1, 20]",
+       BASIC_OPERATORS + NGUYEN_FUNCTIONS, 20),
+    gp("Keijzer-13", "Keijzer", KEIJZER, "6*sin(x0)*cos(x1)", uniform(["x0", "x1"], -3, 3),
+       "U[-3, 3, 20] (test E[-3, 3, 0.01])", BASIC_OPERATORS + ("sin", "cos"), 20),
+    gp("Keijzer-15", "Keijzer", KEIJZER, "x0**3/5+x1**3/2-x1-x0", uniform(["x0", "x1"], -3, 3),
+       "U[-3, 3, 20] (test E[-3, 3, 0.01])", BASIC_OPERATORS, 20, noise=0.01),
+    gp("Vladislavleva-1", "Vladislavleva", VLADISLAVLEVA, "exp(-(x0-1)**2)/(1.2+(x1-2.5)**2)",
+       uniform(["x0", "x1"], 0.3, 4), "U[0.3, 4, 100] (test E[-0.2, 4.2, 0.1])", BASIC_OPERATORS + ("exp",), 100),
+    gp("Vladislavleva-7", "Vladislavleva", VLADISLAVLEVA, "(x0-3)*(x1-3)+2*sin((x0-4)*(x1-4))",
+       uniform(["x0", "x1"], 0.05, 6.05), "U[0.05, 6.05, 300] (test U[-0.25, 6.35, 1000])",
+       BASIC_OPERATORS + ("sin",), 300),
 )
-del P
+del P, S
 
 PROBLEMS_BY_NAME: dict[str, Problem] = {problem.name: problem for problem in PROBLEMS}
 
 
-def select_problems(names: str | Sequence[str] | None) -> list[Problem]:
-    """Problems by name ("all", None, a comma-separated string or a list); unknown names raise.
+# ----------------------------------------------------------------------------------------------
+# Training and reporting splits
+# ----------------------------------------------------------------------------------------------
+
+# The problems of the set while the engine's defaults and mechanisms (constant snapping,
+# weight_rotate_tree, hall-of-fame refitting...) were chosen: they have been looked at, so they
+# can only ever be training problems.
+DEVELOPMENT_PROBLEMS = frozenset({
+    "I.6.2a", "I.8.14", "I.10.7", "I.12.1", "I.12.11", "I.14.3", "I.18.4", "I.25.13", "I.29.4", "I.34.8",
+    "I.37.4", "I.39.1", "I.43.31", "II.3.24", "II.38.3", "III.12.43", "Nguyen-1", "Nguyen-5", "Nguyen-7",
+    "Nguyen-8", "Nguyen-10", "Keijzer-11", "Keijzer-14", "Korns-1", "Korns-4", "Vladislavleva-4", "Pagie-1",
+})
+# Every later problem goes to training when the CRC-32 of "<SPLIT_SEED>:<name>" is divisible by
+# TRAINING_ONE_IN, else to reporting. A problem's split depends on its own name only, so adding
+# problems never moves an existing one from one split to the other.
+SPLIT_SEED = "pysr_lite-split-1"
+TRAINING_ONE_IN = 4
+
+
+def split_of(name: str) -> str:
+    """The split rule: "training" or "reporting" (see DEVELOPMENT_PROBLEMS and SPLIT_SEED).
+
+    >>> split_of("I.12.1"), split_of("I.48.2")
+    ('training', 'reporting')
+    """
+    if name in DEVELOPMENT_PROBLEMS:
+        return "training"
+    return "training" if zlib.crc32(f"{SPLIT_SEED}:{name}".encode()) % TRAINING_ONE_IN == 0 else "reporting"
+
+
+# The rule's outcome, frozen (tests/test_benchmark_problems.py checks that the rule still gives
+# exactly these): defaults may be tuned on TRAINING_PROBLEMS only; results are reported on
+# REPORTING_PROBLEMS.
+TRAINING_PROBLEMS = frozenset(DEVELOPMENT_PROBLEMS | {
+    "I.6.2", "I.11.19", "I.13.4", "I.40.1", "II.11.3", "II.24.17", "III.17.37", "Nguyen-6",
+})
+REPORTING_PROBLEMS = frozenset({
+    "I.9.18", "I.12.2", "I.14.4", "I.15.3x", "I.16.6", "I.18.12", "I.27.6", "I.29.16", "I.34.1", "I.44.4",
+    "I.47.23", "I.48.2", "II.15.4", "III.4.33", "III.15.12", "Nguyen-2", "Nguyen-9", "Koza-2", "Keijzer-13", "Keijzer-15",
+    "Vladislavleva-1", "Vladislavleva-7",
+})
+SPLITS = ("training", "reporting")
+
+
+def select_problems(names: str | Sequence[str] | None, split: str = "all") -> list[Problem]:
+    """Problems by name ("all", None, a comma-separated string or a list; unknown names raise),
+    in the order of PROBLEMS for "all", keeping those of ``split`` ("all", "training", "reporting").
 
     >>> [p.name for p in select_problems("I.12.1,Nguyen-8")]
     ['I.12.1', 'Nguyen-8']
+    >>> len(select_problems("all", split="reporting")) == len(REPORTING_PROBLEMS)
+    True
     """
+    if split not in ("all",) + SPLITS:
+        raise ValueError(f"unknown split {split!r}; choose from all, {', '.join(SPLITS)}")
     if names is None or names == "all":
-        return list(PROBLEMS)
-    if isinstance(names, str):
-        names = [name.strip() for name in names.split(",") if name.strip()]
-    unknown = [name for name in names if name not in PROBLEMS_BY_NAME]
-    if unknown:
-        raise ValueError(f"unknown problem(s) {', '.join(unknown)}; known: {', '.join(PROBLEMS_BY_NAME)}")
-    return [PROBLEMS_BY_NAME[name] for name in names]
+        chosen = list(PROBLEMS)
+    else:
+        if isinstance(names, str):
+            names = [name.strip() for name in names.split(",") if name.strip()]
+        unknown = [name for name in names if name not in PROBLEMS_BY_NAME]
+        if unknown:
+            raise ValueError(f"unknown problem(s) {', '.join(unknown)}; known: {', '.join(PROBLEMS_BY_NAME)}")
+        chosen = [PROBLEMS_BY_NAME[name] for name in names]
+    return [problem for problem in chosen if split == "all" or problem.split == split]
+
+
+def parse_shard(text: str) -> tuple[int, int]:
+    """"i/n" (1 <= i <= n) as (i, n).
+
+    >>> parse_shard("2/5")
+    (2, 5)
+    """
+    index, separator, count = text.partition("/")
+    try:
+        i, n = int(index), int(count)
+    except ValueError:
+        i = n = 0
+    if not separator or n < 1 or not 1 <= i <= n:
+        raise ValueError(f"--shard {text!r}: expected i/n with 1 <= i <= n, e.g. 1/4")
+    return i, n
+
+
+def shard_problems(problems: Sequence[Problem], index: int, count: int) -> list[Problem]:
+    """Part ``index`` of ``count`` (1-based): every count-th problem from the index-th on, so the
+    parts partition ``problems`` and each gets a mix of families and sizes.
+
+    >>> [p.name for p in shard_problems(select_problems("I.12.1,I.14.3,Nguyen-8"), 2, 2)]
+    ['I.14.3']
+    """
+    if not 1 <= index <= count:
+        raise ValueError(f"shard {index}/{count}: expected 1 <= i <= n")
+    return list(problems[index - 1::count])

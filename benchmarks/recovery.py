@@ -1,16 +1,25 @@
 """Search-quality benchmark: does a tool find the exact equation behind the data?
 
-Runs pysr_lite, pyoperon and gplearn one after another on every problem of ``problems.py`` with
-the same wall-clock budget, thread count and seed, judges every final model with one rule, and
-writes a markdown report (docs/benchmarks.md by default)::
+Runs pysr_lite, pyoperon and gplearn one after another on every problem of ``problems.py`` (and
+every seed) with the same wall-clock budget, thread count, seed and operator set, judges every
+final model with one rule, and writes a machine-readable results file and a markdown report
+(docs/benchmarks.md by default)::
 
     bash benchmarks/setup_recovery.sh
-    benchmarks/.venv-recovery/bin/python benchmarks/recovery.py --seconds 30 --threads 2
+    py=benchmarks/.venv-recovery/bin/python
+    $py benchmarks/recovery.py --seconds 30 --threads 2 --seeds 3 --split reporting          # all at once
+    $py benchmarks/recovery.py --seconds 30 --threads 2 --seeds 3 --split reporting --shard 1/3   # or in parts,
+    $py benchmarks/recovery.py --merge benchmarks/results/recovery-shard-*-of-3.json              # then merged
+
+By default every problem of a group gets the same generic operators (``--operators tailored``:
+each problem's own set) and pyoperon runs as SRBench's Operon entry configures it
+(``SRBENCH_OPERON``; ``--pyoperon-config library-defaults``: its defaults).
 
 The module has five parts: the recovery rule (``judge``), reading each tool's model into sympy,
-the tool runners (one per tool, each in its own process so that a crash or a hang is recorded as
-that run's failure), the summary, and the report. pyoperon and gplearn are imported only inside
-their runners: the rule and the problem set work without them (tests/test_benchmark_problems.py).
+the tool runners (one function per tool, each run in its own process so that a crash or a hang
+is recorded as that run's failure), the summary over seeds, and the report (results files,
+merging, markdown). pyoperon and gplearn are imported only inside their runners: the rule, the
+problem set, the summary and the merge work without them (tests/test_benchmark_problems.py).
 
 The recovery rule, applied identically to every tool (``judge``)
 -------------------------------------------------------------------
@@ -49,7 +58,7 @@ import tempfile
 import time
 import traceback
 import warnings
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable, Iterator, Sequence
 
@@ -57,7 +66,8 @@ import numpy as np
 import sympy
 from sympy.parsing.sympy_parser import parse_expr
 
-from problems import PROBLEMS, Dataset, Problem, make_dataset, select_problems
+from problems import (GENERIC_OPERATORS, MAX_TRAIN_ROWS, OPERATOR_MODES, PROBLEMS, SPLITS, Dataset, Problem,
+                      make_dataset, parse_shard, select_problems, shard_problems, split_operators)
 
 REPOSITORY = Path(__file__).resolve().parent.parent
 TOOLS = ("pysr_lite", "pyoperon", "gplearn")
@@ -293,12 +303,22 @@ class ToolOutput:
 
 @dataclass(frozen=True)
 class RunSettings:
+    """How every tool is run (one object for all tools, problems and seeds of a benchmark run)."""
+
     seconds: float
     threads: int
-    seed: int
+    seed: int  # the seed of this run's data and tools (one of the benchmark's --seeds)
     runs_directory: str
     pysr_lite_warm: bool = False  # an untimed small search first, so the timed one finds the engine compiled
     pysr_lite_options: dict = field(default_factory=dict)  # changes to pysr_lite's defaults (A/B runs)
+    operator_mode: str = "generic"  # "generic": the group's operator set; "tailored": the problem's own
+    pyoperon_config: str = "srbench"  # "srbench" (SRBENCH_OPERON) or "library-defaults"
+    pyoperon_options: dict = field(default_factory=dict)  # changes to the pyoperon configuration
+
+
+def operators_for(problem: Problem, settings: RunSettings) -> tuple[str, ...]:
+    """The operator set every tool gets on ``problem`` (the same for all tools)."""
+    return problem.operator_set(settings.operator_mode)
 
 
 def early_stop_mse(y: np.ndarray) -> float:
@@ -340,7 +360,8 @@ def run_pysr_lite(problem: Problem, data: Dataset, settings: RunSettings) -> Too
     """pysr_lite with its default search options; budget, threads, seed and early stop set."""
     import pysr_lite
 
-    operators = dict(binary_operators=list(problem.binary_operators), unary_operators=list(problem.unary_operators))
+    binary, unary = split_operators(operators_for(problem, settings))
+    operators = dict(binary_operators=list(binary), unary_operators=list(unary))
     with warnings.catch_warnings(record=True) as caught, _engine_closed(pysr_lite):
         warnings.simplefilter("always")
         if settings.pysr_lite_warm:
@@ -395,37 +416,121 @@ def run_pysr_lite(problem: Problem, data: Dataset, settings: RunSettings) -> Too
 PYOPERON_SYMBOLS = {"+": "add", "-": "sub", "*": "mul", "/": "div", "sqrt": "sqrt", "exp": "exp",
                     "log": "log", "sin": "sin", "cos": "cos"}
 
+# pyoperon as the SRBench Operon entry configures it. Sources (read through the public index):
+#   [A] cavalab/srbench, algorithms/operon/regressor.py (and its copy experiment/methods/operon/regressor.py):
+#       `default_params` of the entry, `compute_sigma` (the noise estimate) and `OperonOptuna`;
+#   [B] heal-research/pyoperon, pyoperon/sklearn.py (the 0.6.2 wheel that setup_recovery.sh installs):
+#       what each parameter does and its library default;
+#   [C] heal-research/pyoperon's example of the scikit-learn wrapper (population 1000, pool 1000,
+#       optimizer='lm', optimizer_iterations=1, objectives ['r2', 'length'], MDL model selection,
+#       uncertainty=[sErr] from a random forest's training RMSE).
+# Deviations forced by a fixed-budget benchmark, and gaps, are listed in benchmarks/README.md.
+SRBENCH_OPERON: dict[str, Any] = {
+    "objectives": ["r2", "length"],          # [A]; two objectives make [B] run NSGA2Algorithm (NSGA-II)
+    "optimizer": "lm",                       # [B] default 'lm' = Levenberg-Marquardt, set explicitly as in [C]
+    "optimizer_iterations": 1,               # [A] 'optimizer_iterations': 1 (one LM iteration per offspring)
+    "model_selection_criterion": "minimum_description_length",  # [A]; needs the noise estimate `uncertainty`
+    "offspring_generator": "basic",          # [A]
+    "initialization_method": "btc",          # [A] balanced tree creator
+    "reinserter": "keep-best",               # [A]
+    "female_selector": "tournament",         # [A]
+    "male_selector": "tournament",           # [A]
+    "brood_size": 5,                         # [A] (used by the brood/poly generators only)
+    "population_size": 1000,                 # [A] and [C]
+    "pool_size": None,                       # [A]: None = population_size
+    "epsilon": 1e-5,                         # [A]
+    "max_length": 50,                        # [A] tunes it in {10, ..., 50} with Optuna; 50 = its upper end and [B]'s default
+}
+# Lifted so that the time budget ends every run, as for the other tools: [A] gives each Optuna
+# trial max_evaluations=1e6 and runs trials until its time limit; one run here gets the budget.
+PYOPERON_UNLIMITED = {"generations": 10**9, "max_evaluations": 10**15}
 
-def run_pyoperon(problem: Problem, data: Dataset, settings: RunSettings) -> ToolOutput:
-    """pyoperon's SymbolicRegressor, default options except budget, threads, seed and symbols.
 
-    Its generation and evaluation limits are lifted so that, as for the other tools, the time
-    budget is what ends the run (pyoperon 0.6.2's scikit-learn wrapper has no early stop).
-    """
+def pyoperon_noise_sigma(X: np.ndarray, y: np.ndarray, seed: int, threads: int) -> float:
+    """[A]'s `compute_sigma`: the training RMSE of a default random forest, as the noise estimate
+    that minimum-description-length model selection needs (seeded here, for repeatable runs)."""
+    from sklearn.ensemble import RandomForestRegressor
+
+    forest = RandomForestRegressor(random_state=seed, n_jobs=threads).fit(X, y)
+    return float(np.sqrt(np.mean((y - forest.predict(X)) ** 2)))
+
+
+def counting_pyoperon_regressor() -> type:
+    """pyoperon's SymbolicRegressor keeping its fitness evaluators after `fit`, so the number of
+    trees it evaluated can be read: in 0.6.2, with two objectives (NSGA-II) `stats_['evaluation_count']`
+    is the MultiEvaluator's CallCount, which stays 0; each objective's own evaluator counts its calls
+    (`CallCount`) and its evaluations of a tree on the training rows (`ResidualEvaluations`)."""
     from pyoperon.sklearn import SymbolicRegressor
 
-    symbols = ",".join([PYOPERON_SYMBOLS[operator] for operator in problem.operators] + ["constant", "variable"])
-    model = SymbolicRegressor(
-        allowed_symbols=symbols,
-        max_time=max(1, int(round(settings.seconds))),  # whole seconds in pyoperon
-        n_threads=settings.threads,
-        random_state=settings.seed,
-        generations=10**9,
-        max_evaluations=10**15,
-    )
+    class CountingSymbolicRegressor(SymbolicRegressor):
+        def fit(self, X, y):
+            self.evaluators_ = []
+            return super().fit(X, y)
+
+        def _init_evaluator(self, objective, problem, dtable, uncertainty):
+            evaluator = SymbolicRegressor._init_evaluator(objective, problem, dtable, uncertainty)
+            self.evaluators_.append((objective, evaluator))
+            return evaluator
+
+    return CountingSymbolicRegressor
+
+
+def pyoperon_tree_evaluations(model) -> dict[str, int]:
+    """Evaluations of trees on all training rows during a fit of a CountingSymbolicRegressor:
+    by the fitness evaluators (`fitness`), and by the coefficient optimizer (residuals and
+    Jacobians, charged to the top-level evaluator: `stats_`)."""
+    fitness = sum(int(evaluator.ResidualEvaluations) for _objective, evaluator in getattr(model, "evaluators_", []))
+    return {"fitness": fitness, "optimizer_residuals": int(model.stats_.get("residual_evaluations") or 0),
+            "optimizer_jacobians": int(model.stats_.get("jacobian_evaluations") or 0)}
+
+
+def pyoperon_parameters(settings: RunSettings, allowed_symbols: str, seconds: int,
+                        sigma: float | None) -> dict[str, Any]:
+    """The SymbolicRegressor keywords of one run: the configuration, symbols, budget, threads, seed."""
+    parameters: dict[str, Any] = dict(SRBENCH_OPERON) if settings.pyoperon_config == "srbench" else {}
+    if settings.pyoperon_config == "srbench" and sigma is not None:
+        parameters["uncertainty"] = [sigma]  # [A]: fixed_params['uncertainty'] = [compute_sigma(X, y)]
+    parameters.update(PYOPERON_UNLIMITED)
+    parameters.update(allowed_symbols=allowed_symbols, max_time=max(1, seconds), n_threads=settings.threads,
+                      random_state=settings.seed)
+    parameters.update(settings.pyoperon_options)
+    return parameters
+
+
+def run_pyoperon(problem: Problem, data: Dataset, settings: RunSettings) -> ToolOutput:
+    """pyoperon configured as SRBench's Operon entry (SRBENCH_OPERON), or with its library defaults
+    (`--pyoperon-config library-defaults`); budget, threads, seed and symbols set.
+
+    The noise estimate is computed inside the budget, as [A] does (it subtracts that time from
+    the search's time limit); pyoperon's `max_time` is whole seconds. Its scikit-learn wrapper
+    has no early stop: every run uses its whole budget.
+    """
+    symbols = ",".join([PYOPERON_SYMBOLS[operator] for operator in operators_for(problem, settings)]
+                       + ["constant", "variable"])
     start = time.perf_counter()
-    model.fit(data.X_train, data.y_train)
+    sigma = None
+    if settings.pyoperon_config == "srbench":
+        sigma = pyoperon_noise_sigma(data.X_train, data.y_train, settings.seed, settings.threads)
+    remaining = int(round(settings.seconds - math.ceil(time.perf_counter() - start)))
+    model = counting_pyoperon_regressor()(**pyoperon_parameters(settings, symbols, remaining, sigma))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        model.fit(data.X_train, data.y_train)
     seconds = time.perf_counter() - start
     names = [symbol.name for symbol in column_symbols(len(problem.variables))]
     text = model.get_model_string(model.model_, 16, names=names)
+    evaluations = pyoperon_tree_evaluations(model)
     return ToolOutput(
         expression=pyoperon_to_sympy(text, len(problem.variables)),
         predictions_test=np.asarray(model.predict(data.X_test), dtype=np.float64),
         predictions_extrapolation=np.asarray(model.predict(data.X_extrapolation), dtype=np.float64),
         seconds=seconds,
         stopped_early=False,
-        details={"generations": model.stats_.get("generations"), "evaluations": model.stats_.get("evaluation_count"),
-                 "model_length": model.stats_.get("model_length"), "model_string": text},
+        details={"generations": model.stats_.get("generations"), "evaluations": evaluations["fitness"],
+                 "optimizer_residual_evaluations": evaluations["optimizer_residuals"],
+                 "optimizer_jacobian_evaluations": evaluations["optimizer_jacobians"],
+                 "noise_sigma": sigma, "model_length": model.stats_.get("model_length"), "model_string": text,
+                 "front_size": len(model.pareto_front_)},
     )
 
 
@@ -445,7 +550,7 @@ def run_gplearn(problem: Problem, data: Dataset, settings: RunSettings) -> ToolO
     from gplearn.genetic import SymbolicRegressor
 
     function_set = []
-    for operator in problem.operators:
+    for operator in operators_for(problem, settings):
         if operator == "exp":
             function_set.append(make_function(function=_protected_exp, name="exp", arity=1))
         else:
@@ -554,6 +659,7 @@ class RunRecord:
     problem: str
     tool: str
     status: str  # "ok", "error" or "timeout"
+    seed: int = 0
     error: str = ""
     seconds: float = math.nan
     expression: str = ""
@@ -576,22 +682,22 @@ def display_expression(expression: sympy.Expr, problem: Problem, digits: int = 4
     return sympy.sstr(rounded.xreplace(plain))
 
 
-def judge_run(tool: str, problem: Problem, data: Dataset, outcome: tuple[str, Any]) -> RunRecord:
+def judge_run(tool: str, problem: Problem, data: Dataset, outcome: tuple[str, Any], seed: int = 0) -> RunRecord:
     """Judge one run's outcome; a model the judging itself cannot handle is recorded, not raised."""
     try:
-        return _judge_run(tool, problem, data, outcome)
+        return _judge_run(tool, problem, data, outcome, seed)
     except Exception as error:  # e.g. a model sympy cannot print or numpy cannot evaluate
         seconds = outcome[1].seconds if outcome[0] == "ok" else math.nan
-        return RunRecord(problem=problem.name, tool=tool, status="error", seconds=seconds,
+        return RunRecord(problem=problem.name, tool=tool, status="error", seed=seed, seconds=seconds,
                          error=f"judging failed: {type(error).__name__}: {error}\n{traceback.format_exc()[-2000:]}")
 
 
-def _judge_run(tool: str, problem: Problem, data: Dataset, outcome: tuple[str, Any]) -> RunRecord:
+def _judge_run(tool: str, problem: Problem, data: Dataset, outcome: tuple[str, Any], seed: int) -> RunRecord:
     status, payload = outcome
     if status != "ok":
-        return RunRecord(problem=problem.name, tool=tool, status=status, error=str(payload))
+        return RunRecord(problem=problem.name, tool=tool, status=status, seed=seed, error=str(payload))
     output: ToolOutput = payload
-    record = RunRecord(problem=problem.name, tool=tool, status="ok", seconds=output.seconds,
+    record = RunRecord(problem=problem.name, tool=tool, status="ok", seed=seed, seconds=output.seconds,
                        stopped_early=output.stopped_early, details=output.details)
     if output.expression is not None:
         candidate = in_problem_symbols(sympy.sympify(output.expression), problem)
@@ -630,42 +736,80 @@ def median(values: Sequence[float]) -> float:
     return float(np.median(values)) if values else math.nan
 
 
+@dataclass(frozen=True)
+class Spread:
+    """A count over seeds: its mean, sample standard deviation (0 for one seed), min and max."""
+
+    values: tuple[int, ...]
+
+    @property
+    def mean(self) -> float:
+        return float(np.mean(self.values)) if self.values else math.nan
+
+    @property
+    def std(self) -> float:
+        return float(np.std(self.values, ddof=1)) if len(self.values) > 1 else 0.0
+
+    def text(self, of: int | None = None) -> str:
+        """'14' for one seed; '14.3 ± 1.2 (13–15)' for several (± the sample standard deviation)."""
+        if not self.values:
+            return "n/a"
+        total = f" of {of}" if of is not None else ""
+        if len(self.values) == 1:
+            return f"{self.values[0]}{total}"
+        return f"{self.mean:.1f} ± {self.std:.1f} ({min(self.values)}–{max(self.values)}){total}"
+
+
 @dataclass
 class ToolSummary:
+    """One tool over a set of problems and every seed of the run."""
+
     tool: str
-    problems: int
-    recovered: int
-    recovered_noiseless: int
-    recovered_noisy: int
+    problems: int  # problems with at least one run of this tool
+    seeds: list[int]
+    recovered: Spread  # exact recoveries per seed
+    recovered_noisy: Spread  # ... on the noisy problems
     median_r2_test: float
     median_r2_extrapolation: float
     median_seconds_to_solution: float
     median_seconds: float
+    runs: int
     failures: int
-    front_recovered: int | None = None
+    front_recovered: Spread | None = None
     median_startup_seconds: float | None = None
     median_first_iteration_seconds: float | None = None
     median_later_iteration_seconds: float | None = None
 
 
-def summarize(records: Sequence[RunRecord], problems: Sequence[Problem], tool: str) -> ToolSummary:
+def summarize(records: Sequence[RunRecord], problems: Sequence[Problem], tool: str,
+              seeds: Sequence[int] | None = None) -> ToolSummary:
+    """Recoveries per seed (mean and spread over ``seeds``), medians over every run of the tool."""
+    names = {problem.name for problem in problems}
     noisy = {problem.name for problem in problems if problem.noise > 0}
-    mine = [record for record in records if record.tool == tool]
+    mine = [record for record in records if record.tool == tool and record.problem in names]
+    if seeds is None:
+        seeds = sorted({record.seed for record in mine})
     recovered = [record for record in mine if record.recovered]
+
+    def per_seed(selected: Sequence[RunRecord]) -> Spread:
+        return Spread(tuple(sum(record.seed == seed for record in selected) for seed in seeds))
+
     summary = ToolSummary(
         tool=tool,
-        problems=len(mine),
-        recovered=len(recovered),
-        recovered_noiseless=sum(record.problem not in noisy for record in recovered),
-        recovered_noisy=sum(record.problem in noisy for record in recovered),
+        problems=len({record.problem for record in mine}),
+        seeds=list(seeds),
+        recovered=per_seed(recovered),
+        recovered_noisy=per_seed([record for record in recovered if record.problem in noisy]),
         median_r2_test=median([record.r2_test for record in mine]),
         median_r2_extrapolation=median([record.r2_extrapolation for record in mine]),
         median_seconds_to_solution=median([record.seconds for record in recovered]),
         median_seconds=median([record.seconds for record in mine if record.status == "ok"]),
+        runs=len(mine),
         failures=sum(record.status != "ok" for record in mine),
     )
     if tool == "pysr_lite":
-        summary.front_recovered = sum(bool(record.front_recovered) for record in mine)
+        summary.front_recovered = per_seed([record for record in mine if record.front_recovered])
+
         def median_detail(key: str) -> float:
             values = [record.details.get(key) for record in mine]
             return median([value for value in values if isinstance(value, (int, float))])
@@ -783,16 +927,21 @@ def format_deviation(value: float) -> str:
     return "inf" if not math.isfinite(value) else f"{value:.1e}"
 
 
-def summary_rows(summaries: Sequence[ToolSummary], noisy_count: int) -> tuple[list[str], list[list[str]]]:
-    header = ["tool", "exact recoveries", f"of which noisy ({noisy_count})", "median R² test",
-              "median R² extrapolation", "median s to solution", "median s per run", "failed runs",
+def summary_rows(summaries: Sequence[ToolSummary], problems: Sequence[Problem]) -> tuple[list[str], list[list[str]]]:
+    noisy_count = sum(problem.noise > 0 for problem in problems)
+    seeds = max((len(s.seeds) for s in summaries), default=1)
+    over = f", mean ± sd (min–max) over {seeds} seeds" if seeds > 1 else ""
+    header = ["tool", f"exact recoveries{over}", f"of which noisy ({noisy_count})", "median R² in range",
+              "median R² out of range", "median s to solution", "median s per run", "failed runs",
               "pysr_lite: exact anywhere on front"]
     rows = []
     for s in summaries:
-        rows.append([s.tool, f"{s.recovered}/{s.problems}", str(s.recovered_noisy), format_r2(s.median_r2_test),
-                     format_r2(s.median_r2_extrapolation), format_seconds(s.median_seconds_to_solution),
-                     format_seconds(s.median_seconds), str(s.failures),
-                     "" if s.front_recovered is None else f"{s.front_recovered}/{s.problems}"])
+        rows.append([s.tool, s.recovered.text(of=len(problems)), s.recovered_noisy.text(),
+                     format_r2(s.median_r2_test), format_r2(s.median_r2_extrapolation),
+                     format_seconds(s.median_seconds_to_solution), format_seconds(s.median_seconds),
+                     f"{s.failures}/{s.runs}", "" if s.front_recovered is None else s.front_recovered.text(of=len(problems))])
+    if not any(s.front_recovered is not None for s in summaries):
+        header, rows = header[:-1], [row[:-1] for row in rows]
     return header, rows
 
 
@@ -831,28 +980,44 @@ def run_note(record: RunRecord) -> str:
     return "; ".join(notes)
 
 
+def runs_by_problem_and_tool(records: Sequence[RunRecord]) -> dict[tuple[str, str], list[RunRecord]]:
+    grouped: dict[tuple[str, str], list[RunRecord]] = {}
+    for record in sorted(records, key=lambda r: r.seed):
+        grouped.setdefault((record.problem, record.tool), []).append(record)
+    return grouped
+
+
+def shown_run(runs: Sequence[RunRecord]) -> RunRecord:
+    """The run whose model a per-problem row shows: the first recovery, else the lowest seed's."""
+    return next((run for run in runs if run.recovered), runs[0])
+
+
 def per_problem_rows(records: Sequence[RunRecord], problems: Sequence[Problem], tools: Sequence[str]) -> list[list[str]]:
-    by_key = {(record.problem, record.tool): record for record in records}
+    grouped = runs_by_problem_and_tool(records)
     rows = []
     for problem in problems:
         first = True
         for tool in tools:
-            record = by_key.get((problem.name, tool))
-            if record is None:
+            runs = grouped.get((problem.name, tool))
+            if not runs:
                 continue
+            shown = shown_run(runs)
             truth = sympy.sstr(problem.expression.xreplace({s: sympy.Symbol(s.name) for s in problem.symbols}))
+            note = run_note(shown)
+            failed = [f"seed {run.seed}: {run.status}" for run in runs if run.status != "ok" and run is not shown]
             rows.append([
                 problem.name if first else "",
+                problem.split if first else "",
                 f"`{truth}`" if first else "",
                 (f"{problem.noise:.0%}" if problem.noise else "0") if first else "",
                 tool,
-                "yes" if record.recovered else "no",
-                format_r2(record.r2_test),
-                format_r2(record.r2_extrapolation),
-                format_seconds(record.seconds),
-                format_deviation(record.deviation),
-                f"`{record.expression}`" if record.expression else "",
-                run_note(record),
+                f"{sum(run.recovered for run in runs)}/{len(runs)}",
+                format_r2(median([run.r2_test for run in runs])),
+                format_r2(median([run.r2_extrapolation for run in runs])),
+                format_seconds(median([run.seconds for run in runs])),
+                format_deviation(min(run.deviation for run in runs)),
+                (f"`{shown.expression}` (seed {shown.seed})" if shown.expression else ""),
+                "; ".join([note] + failed if note else failed),
             ])
             first = False
     return rows
@@ -861,26 +1026,42 @@ def per_problem_rows(records: Sequence[RunRecord], problems: Sequence[Problem], 
 METHOD = """\
 ## Method
 
-- **Same conditions for every tool.** The tools run one after another on each problem, in the same
-  process tree, with the same wall-clock budget, thread count and seed. Each run happens in its own
+- **Same conditions for every tool.** The tools run one after another on each problem and seed, in
+  the same process tree, with the same wall-clock budget, thread count and seed; the seed also draws
+  the problem's data, so each seed is a new sample of every problem. Each run happens in its own
   forked process, so a crash or a hang is recorded as that run's failure.
-- **Operators.** Each problem declares one operator set (`+ - * /` plus the unary functions its
-  formula family needs; the Nguyen problems get their published set `sin cos exp log`), given to
-  every tool: pysr_lite's `binary_operators`/`unary_operators`, pyoperon's `allowed_symbols` (plus
-  `constant,variable`), gplearn's `function_set` (gplearn has no `exp`: a custom `exp` capped at
-  e^100 is added with `make_function`; its `sqrt`, `log` and `/` are its protected versions).
+- **Seeds.** Recoveries are counted per seed; the summary gives their mean, sample standard
+  deviation and min–max over the seeds. R² and seconds are medians over every run.
+- **Splits.** `training` problems are those the project may look at when choosing defaults (all
+  problems of the set while the engine's defaults were chosen, and a fixed hash-based quarter of
+  the later ones); `reporting` problems are never used for that (`split_of` in
+  `benchmarks/problems.py`). The headline is the reporting split.
+- **Operators.** Generic mode (the default): every problem of a group gets the same set, as a user
+  who does not know the law would choose: `+ - * /` with `exp log sin cos sqrt`, for the physics
+  (AI Feynman) and the classic GP problems alike. Tailored mode (`--operators tailored`, for
+  comparison): each problem gets `+ - * /` plus the unary functions its formula family needs. The set
+  is given to every tool: pysr_lite's `binary_operators`/`unary_operators`, pyoperon's
+  `allowed_symbols` (plus `constant,variable`), gplearn's `function_set` (gplearn has no `exp`: a
+  custom `exp` capped at e^100 is added with `make_function`; its `sqrt`, `log` and `/` are its
+  protected versions).
 - **pysr_lite**: `pysr_lite.search(X, y, timeout_in_seconds=budget, niterations=10**6,
   threads=threads, random_state=seed, verbosity=0, early_stop_condition=1e-10*var(y))`, every search
   option at its default. Its final model is `result.best()` (PySR's rule: highest score among the
   equations whose loss is within 1.5x of the lowest). Each run is a fresh Python process, so
   pysr_lite starts a new Julia engine every time (what one `search()` in a new session costs; later
-  searches of a session reuse it). Its budget is measured by the engine; what happens before its
-  clock starts is included in the seconds reported (see "pysr_lite start-up" above).
-- **pyoperon**: `pyoperon.sklearn.SymbolicRegressor(allowed_symbols=..., max_time=budget,
-  n_threads=threads, random_state=seed, generations=10**9, max_evaluations=10**15)`, defaults
-  otherwise (the two limits are lifted so the time budget ends the run, as for the other tools;
-  `max_time` is whole seconds). Its final model is `model_` (chosen by its default, minimum
-  description length). It has no early stop in this API: every run uses the whole budget.
+  searches of a session reuse it) unless the run says the engine was warm. Its budget is measured by
+  the engine; what happens before its clock starts is included in the seconds reported.
+- **pyoperon**, SRBench configuration (the default; `SRBENCH_OPERON` in `recovery.py` cites the source
+  of each setting): NSGA-II on `objectives=['r2', 'length']`, Levenberg–Marquardt constant fitting
+  (`optimizer='lm'`, `optimizer_iterations=1`), minimum-description-length model selection with
+  `uncertainty=[sigma]`, sigma the training RMSE of a random forest (SRBench's `compute_sigma`, timed
+  inside the budget), `population_size=1000`, `pool_size=1000`, basic offspring generator,
+  tournament selection, keep-best reinsertion, balanced tree creator, `max_length=50`,
+  `epsilon=1e-5`; `max_time=budget` (whole seconds, less the noise estimate's), `n_threads=threads`,
+  `random_state=seed`, `generations=10**9`, `max_evaluations=10**15` (the limits are lifted so that the
+  time budget ends the run). SRBench additionally tunes `allowed_symbols` and `max_length` with Optuna
+  over repeated runs within its time limit; one run per budget cannot. Its final model is `model_`. It
+  has no early stop in this API: every run uses the whole budget.
 - **gplearn**: `SymbolicRegressor(function_set=..., n_jobs=threads, random_state=seed,
   stopping_criteria=1e-5*std(y), warm_start=True)`, defaults otherwise; it is fitted one generation
   at a time (`warm_start`) and stops when another generation (timed as long as the previous one)
@@ -891,18 +1072,20 @@ METHOD = """\
   truth) == 0` (variables carry the sign of their training range; 10 s limit per check); or (2)
   *numeric*, for forms sympy does not reconcile and constants just across a rounding boundary: the
   model is finite on all test and extrapolation points and `max|model - truth| <= 0.001 * rms(truth)`
-  there (noisy problems included). pyoperon's model string and gplearn's program are
-  read into sympy by the benchmark's own small readers (gplearn's `sqrt`/`log` as `sqrt(|x|)`,
-  `log(|x|)`); each reading is checked against the tool's own predictions.
+  there (noisy problems included: with 10 % noise, only laws whose constants the tool snaps to their
+  exact values can pass). pyoperon's model string and gplearn's program are read into sympy by the
+  benchmark's own small readers (gplearn's `sqrt`/`log` as `sqrt(|x|)`, `log(|x|)`); each reading is
+  checked against the tool's own predictions.
 - **R²** is computed from each tool's own predictions against the noiseless truth, on 1,000 held-out
-  points drawn uniformly from the training ranges ("test") and on 1,000 points where every variable is
-  up to 25 % of its range's width beyond the training range ("extrapolation"; domains are respected:
-  a positive quantity stays at least 5 % of the width above 0, points where the truth is undefined are
-  redrawn). A failed run, or a model that is not finite on every point, counts as R² = -inf.
+  points drawn uniformly from the training ranges ("in range") and on 1,000 points where every
+  variable is up to 25 % of its range's width beyond the training range ("out of range"; domains are
+  respected: a positive quantity stays at least 5 % of the width above 0, points where the truth is
+  undefined are redrawn). A failed run, or a model that is not finite on every point, counts as
+  R² = -inf.
 - **Seconds to solution**: the median wall time of the runs that recovered the equation. pysr_lite
   and gplearn stop as soon as the training error is at rounding level (relative MSE 1e-10); pyoperon
   cannot, so its seconds to solution is its budget.
-- **Noise** (5 problems): Gaussian, std = 1 % of the std of the noiseless training targets (SRBench's
+- **Noise**: Gaussian, std = 1 % or 10 % of the std of the noiseless training targets (SRBench's
   definition), on training targets only.
 - **pysr_lite, exact anywhere on front**: an extra column, not used for ranking: whether any equation
   of pysr_lite's final Pareto front passes the same rule (shows losses due to the choice of `best()`).
@@ -911,13 +1094,14 @@ METHOD = """\
 
 @dataclass
 class RunMetadata:
-    """Everything the report says about how a benchmark run was made (kept in the JSON too)."""
+    """Everything the report says about how one benchmark run (or one shard of it) was made;
+    kept in its JSON file. Defaults of the later fields describe files written before them."""
 
     command: str
     tools: list[str]
     seconds: float
     threads: int
-    seed: int
+    seed: int  # the first seed
     started: str  # ISO local time
     finished: str
     machine: dict[str, str]
@@ -926,101 +1110,171 @@ class RunMetadata:
     fingerprint_before: str = "unknown"
     fingerprint_after: str = "unknown"
     pysr_lite_warm: bool = False
+    seeds: list[int] = field(default_factory=list)
+    operator_mode: str = "tailored"
+    pyoperon_config: str = "library-defaults"
+    split: str = "all"
+    shard: str = ""  # "i/n", or "" for a whole run
+    problems: list[str] = field(default_factory=list)  # the problems this run was given
+    pysr_lite_options: dict[str, Any] = field(default_factory=dict)
+    pyoperon_options: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self):
+        if not self.seeds:
+            self.seeds = [self.seed]
 
 
-def pysr_lite_rows(records: Sequence[RunRecord]) -> list[list[str]]:
-    """pysr_lite's side of each run: where its time went and what its front held."""
+# What every part of a merged benchmark must share (the conditions of the comparison).
+MERGE_KEYS = ("seconds", "threads", "seeds", "operator_mode", "pyoperon_config", "pysr_lite_warm",
+              "pysr_lite_options", "pyoperon_options")
+
+
+def pysr_lite_rows(records: Sequence[RunRecord], problems: Sequence[Problem]) -> list[list[str]]:
+    """pysr_lite's side of each problem, over its seeds: why its runs stopped, where time went."""
+    grouped = runs_by_problem_and_tool([r for r in records if r.tool == "pysr_lite" and r.status == "ok"])
     rows = []
-    for record in records:
-        if record.tool != "pysr_lite" or record.status != "ok":
+    for problem in problems:
+        runs = grouped.get((problem.name, "pysr_lite"))
+        if not runs:
             continue
-        details = record.details
 
         def number(key: str, digits: int = 1) -> str:
-            value = details.get(key)
-            return f"{value:.{digits}f}" if isinstance(value, (int, float)) else "n/a"
+            value = median([run.details.get(key) for run in runs if isinstance(run.details.get(key), (int, float))])
+            return "n/a" if math.isnan(value) else f"{value:.{digits}f}"
 
-        rows.append([record.problem, str(details.get("stop_reason")), str(details.get("iterations")),
-                     f"{details.get('evaluations', 0) or 0:.3g}", number("startup_seconds"), number("search_seconds"),
-                     number("first_iteration_seconds"), number("later_iteration_seconds", 2),
-                     str(details.get("best_complexity")), f"{details.get('best_loss', math.nan):.3g}",
-                     str(len(record.front)), ", ".join(map(str, record.front_exact_complexities)) or "none"])
+        stops: dict[str, int] = {}
+        for run in runs:
+            stops[str(run.details.get("stop_reason"))] = stops.get(str(run.details.get("stop_reason")), 0) + 1
+        evaluations = median([float(run.details.get("evaluations") or 0) for run in runs])
+        rows.append([problem.name, ", ".join(f"{reason} x{count}" for reason, count in stops.items()),
+                     number("iterations", 0), f"{evaluations:.3g}", number("startup_seconds"),
+                     number("search_seconds"), number("first_iteration_seconds"), number("later_iteration_seconds", 2),
+                     number("best_complexity", 0),
+                     f"{sum(bool(run.front_recovered) for run in runs)}/{len(runs)}"])
     return rows
 
 
-def write_markdown(path: Path, *, records: Sequence[RunRecord], problems: Sequence[Problem], meta: RunMetadata) -> None:
-    """The report: conditions, summary, method, per-problem results, pysr_lite's runs, the problem set."""
+def operators_description(mode: str) -> str:
+    if mode == "generic":
+        return "generic (the same set for every problem of a group): " + "; ".join(
+            f"{group}: `{' '.join(operators)}`" for group, operators in GENERIC_OPERATORS.items())
+    return "tailored (each problem's own set, see the problem set below; `--operators tailored`)"
+
+
+def pyoperon_description(meta: RunMetadata) -> str:
+    text = ("SRBench's Operon configuration (see Method)" if meta.pyoperon_config == "srbench"
+            else "its library defaults (`--pyoperon-config library-defaults`)")
+    if meta.pyoperon_options:
+        text += "; changed: " + ", ".join(f"`{k}={v!r}`" for k, v in meta.pyoperon_options.items())
+    return text
+
+
+def write_markdown(path: Path, *, records: Sequence[RunRecord], problems: Sequence[Problem],
+                   metas: Sequence[RunMetadata]) -> None:
+    """The report: conditions, summary per split, method, per-problem results, pysr_lite's runs,
+    the problem set. ``metas`` holds one entry per part (shard) of the run."""
+    meta = metas[0]
     tools = meta.tools
-    summaries = [summarize(records, problems, tool) for tool in tools]
-    noisy_count = sum(problem.noise > 0 for problem in problems)
-    header, rows = summary_rows(summaries, noisy_count)
-    if "pysr_lite" not in tools:
-        header, rows = header[:-1], [row[:-1] for row in rows]
-    pysr_summary = next((s for s in summaries if s.tool == "pysr_lite"), None)
-    startup = pysr_summary.median_startup_seconds if pysr_summary else None
-    families: dict[str, list[str]] = {}
-    for problem in problems:
-        families.setdefault(problem.family, []).append(problem.name)
-    started = _datetime.datetime.fromisoformat(meta.started)
-    finished = _datetime.datetime.fromisoformat(meta.finished)
+    seeds = meta.seeds
+    started = min(_datetime.datetime.fromisoformat(m.started) for m in metas)
+    finished = max(_datetime.datetime.fromisoformat(m.finished) for m in metas)
     machine = meta.machine
+    noisy = [p for p in problems if p.noise > 0]
+    splits = [split for split in ("reporting", "training") if any(p.split == split for p in problems)]
     lines = [
         "# Search-quality benchmark: exact recovery",
         "",
         "Generated by `benchmarks/recovery.py` (see [benchmarks/README.md](../benchmarks/README.md)); "
         "do not edit by hand, rerun it.",
         "",
-        f"- **Date**: {started:%Y-%m-%d %H:%M} to {finished:%H:%M} (local time)",
-        f"- **Command**: `{meta.command}`",
-        f"- **Budget**: {meta.seconds:g} s wall clock per tool and problem, {meta.threads} thread(s), seed {meta.seed}",
-        f"- **Machine**: {machine['nproc']} CPUs (`nproc`), {machine['cpu']}, {machine['memory']} RAM, {machine['os']}; "
-        f"load average {machine['load']} at the start, {meta.load_after} at the end. Other jobs may share the "
-        "machine (a load above the CPU count means they did), so the times are noisy.",
-        "- **Versions**: " + ", ".join(f"{name} {version}" for name, version in meta.versions.items()),
-        f"- **Problems** ({len(problems)}, {noisy_count} with 1 % noise): "
-        + "; ".join(f"{family}: {', '.join(names)}" for family, names in families.items()),
+        f"- **Date**: {started:%Y-%m-%d %H:%M} to {finished:%Y-%m-%d %H:%M} (local time)",
     ]
+    if len(metas) == 1:
+        lines.append(f"- **Command**: `{meta.command}`")
+    else:
+        lines.append(f"- **Commands** ({len(metas)} parts, merged with `python benchmarks/recovery.py --merge ...`):")
+        for part in sorted(metas, key=lambda m: m.started):
+            lines.append(f"  - `{part.command}` ({part.started} to {part.finished}, load average "
+                         f"{part.machine.get('load', '?')} at the start, {part.load_after} at the end)")
+    lines += [
+        f"- **Budget**: {meta.seconds:g} s wall clock per tool, problem and seed; {meta.threads} thread(s); "
+        f"{len(seeds)} seed(s) ({', '.join(map(str, seeds))}), each drawing new data and seeding every tool",
+        f"- **Operators**: {operators_description(meta.operator_mode)}",
+        f"- **pyoperon**: {pyoperon_description(meta)}",
+        f"- **Machine**: {machine['nproc']} CPUs (`nproc`), {machine['cpu']}, {machine['memory']} RAM, {machine['os']}. "
+        "Other jobs may share the machine (a load above the CPU count means they did), so the times are noisy.",
+        "- **Versions**: " + ", ".join(f"{name} {version}" for name, version in meta.versions.items()),
+        f"- **Problems** ({len(problems)}: " + ", ".join(
+            f"{sum(p.split == split for p in problems)} {split}" for split in splits)
+        + f"; {sum(p.noise == 0.01 for p in noisy)} with 1 % noise, {sum(p.noise == 0.1 for p in noisy)} with 10 %)",
+    ]
+    machines = {json.dumps({k: v for k, v in m.machine.items() if k != "load"}, sort_keys=True) for m in metas}
+    if len(machines) > 1:
+        lines.append("- **WARNING: the parts ran on different machines**: " + "; ".join(sorted(machines)))
+    versions = {json.dumps(m.versions, sort_keys=True) for m in metas}
+    if len(versions) > 1:
+        lines.append("- **WARNING: the parts ran different versions**: " + "; ".join(sorted(versions)))
+    if meta.pysr_lite_options:
+        lines.append("- **pysr_lite options changed**: " + ", ".join(f"`{k}={v!r}`" for k, v in meta.pysr_lite_options.items()))
     if "pysr_lite" in tools:
         lines.append("- **pysr_lite engine**: " + (
             "warm (`--pysr-lite-warm`): an untimed tiny search in the same process started and compiled the "
             "engine before each timed search, as in a session's later searches." if meta.pysr_lite_warm else
             "cold: every timed search starts and compiles a new engine, as the first `search()` of a session."))
-    if meta.fingerprint_before != meta.fingerprint_after:
-        lines.append(f"- **WARNING: pysr_lite's sources changed during this run** (fingerprint "
-                     f"{meta.fingerprint_before} at the start, {meta.fingerprint_after} at the end): its runs do "
-                     "not all measure the same code.")
-    elif meta.fingerprint_before != "unknown":
-        lines.append(f"- **pysr_lite sources** unchanged during the run (fingerprint {meta.fingerprint_before}).")
-    if startup is not None and not math.isnan(startup):
-        first = pysr_summary.median_first_iteration_seconds
-        later = pysr_summary.median_later_iteration_seconds
-        lines.append(f"- **pysr_lite start-up**: median {startup:.1f} s per run before its search clock starts "
-                     "(starting the engine process, when cold), included in its seconds but not in its budget; inside "
-                     f"the budget, its first iteration ends after a median {format_seconds(first)} s (with a cold "
-                     f"engine this includes compiling the search code), later iterations take a median "
-                     f"{format_seconds(later)} s.")
-    lines += ["", "## Summary", "", markdown_table(header, rows), "", METHOD, "## Per problem", "",
-              "`max dev.` is max|model - truth| / rms(truth) over the test and extrapolation points.", ""]
+        fingerprints = {m.fingerprint_before for m in metas} | {m.fingerprint_after for m in metas}
+        if len(fingerprints) > 1:
+            lines.append(f"- **WARNING: pysr_lite's sources changed during the run** (fingerprints "
+                         f"{', '.join(sorted(fingerprints))}): its runs do not all measure the same code.")
+        elif fingerprints != {"unknown"}:
+            lines.append(f"- **pysr_lite sources** unchanged during the run (fingerprint {fingerprints.pop()}).")
+        pysr_summary = summarize(records, problems, "pysr_lite", seeds)
+        startup = pysr_summary.median_startup_seconds
+        if startup is not None and not math.isnan(startup):
+            lines.append(f"- **pysr_lite start-up**: median {startup:.1f} s per run before its search clock starts "
+                         "(starting the engine process, when cold), included in its seconds but not in its budget; "
+                         f"inside the budget, its first iteration ends after a median "
+                         f"{format_seconds(pysr_summary.median_first_iteration_seconds)} s (with a cold engine this "
+                         f"includes compiling the search code), later iterations take a median "
+                         f"{format_seconds(pysr_summary.median_later_iteration_seconds)} s.")
+    missing = missing_runs(records, metas)
+    if missing:
+        lines.append(f"- **Incomplete**: {len(missing)} planned runs are missing (interrupted part?): "
+                     + ", ".join(f"{p}/{t}/seed {s}" for p, t, s in missing[:20]) + (" ..." if len(missing) > 20 else ""))
+    lines += ["", "## Summary", ""]
+    for split in splits:
+        chosen = [p for p in problems if p.split == split]
+        title = {"reporting": "Reporting split (never used to choose a default)",
+                 "training": "Training split (may be used to choose defaults; not a fair measure)"}[split]
+        header, rows = summary_rows([summarize(records, chosen, tool, seeds) for tool in tools], chosen)
+        lines += [f"### {title}: {len(chosen)} problems", "", markdown_table(header, rows), ""]
+    lines += [METHOD, "## Per problem", "",
+              "`exact` counts the seeds whose run recovered the law; R² and seconds are medians over the seeds; "
+              "`max dev.` (max|model - truth| / rms(truth) over the test and extrapolation points) is the best "
+              "seed's; the model shown is the first recovery, or the lowest seed's.", ""]
     lines.append(markdown_table(
-        ["problem", "truth", "noise", "tool", "exact", "R² test", "R² extrap.", "seconds", "max dev.", "model found", "note"],
+        ["problem", "split", "truth", "noise", "tool", "exact", "R² in range", "R² out of range", "seconds",
+         "max dev.", "model found", "note"],
         per_problem_rows(records, problems, tools)))
-    pysr_rows = pysr_lite_rows(records)
+    pysr_rows = pysr_lite_rows(records, problems)
     if pysr_rows:
         lines += ["", "## pysr_lite runs", "",
-                  "Why each run stopped (`early_stop`: the loss reached 1e-10 var(y); `timeout`: the budget), its "
-                  "iterations and equation evaluations, the seconds before and inside the search clock, when the "
-                  "first iteration (with compilation) ended and how long later ones took, the complexity "
-                  "and loss of `best()`, and the complexities of the front's equations that pass the recovery rule.",
-                  "", markdown_table(["problem", "stop", "iterations", "evaluations", "start-up s", "search s",
-                                      "1st iteration ends at s", "later iterations s",
-                                      "best complexity", "best loss", "front size", "exact on front at"], pysr_rows)]
+                  "Over the seeds of each problem: why the runs stopped (`early_stop`: the loss reached 1e-10 "
+                  "var(y); `timeout`: the budget), and medians of iterations, equation evaluations, seconds before "
+                  "and inside the search clock, when the first iteration (with compilation) ended, how long later "
+                  "ones took and the complexity of `best()`; the last column counts the seeds whose final front "
+                  "held an equation that passes the recovery rule.",
+                  "", markdown_table(["problem", "stops", "iterations", "evaluations", "start-up s", "search s",
+                                      "1st iteration ends at s", "later iterations s", "best complexity",
+                                      "exact on front"], pysr_rows)]
     lines += ["", "## Problem set", "",
-              f"Sampling as published; training sets are capped at 1,000 rows. Data seed {meta.seed}.", ""]
+              f"Sampling as published; training sets are capped at {MAX_TRAIN_ROWS:,} rows (rows shown for seed "
+              f"{seeds[0]}). Operators: those every tool got in this run.", ""]
     lines.append(markdown_table(
-        ["problem", "variables (training range)", "published sampling", "rows", "operators", "source"],
-        [[p.name,
+        ["problem", "split", "variables (training range)", "published sampling", "rows", "operators", "source"],
+        [[p.name, p.split,
           ", ".join(f"{v.name} ∈ [{v.low:g}, {v.high:g}]" + (f" step {v.step:g}" if v.step else "") for v in p.variables),
-          p.published_sampling, str(len(make_dataset(p, meta.seed).X_train)), " ".join(p.operators), p.family]
+          p.published_sampling, str(len(make_dataset(p, seeds[0]).X_train)), " ".join(p.operator_set(meta.operator_mode)),
+          p.family]
          for p in problems]))
     lines += ["", "Sources:", ""]
     sources: dict[str, str] = {}
@@ -1047,19 +1301,63 @@ FLOAT_FIELDS = ("seconds", "deviation", "r2_test", "r2_extrapolation")
 
 
 def save_json(path: Path, records: Sequence[RunRecord], meta: RunMetadata) -> None:
-    """Every run (pysr_lite's fronts included) and the run's metadata: ``--from-json`` reads it back."""
-    document = {"meta": asdict(meta), "runs": [asdict(record) for record in records]}
-    path.write_text(json.dumps(_json_safe(document), indent=1), encoding="utf-8")
+    """Every run (pysr_lite's fronts included) and the run's metadata: ``--merge`` reads it back.
+    Written to a temporary file first, so an interrupted write never leaves half a file."""
+    document = {"format": "pysr_lite-recovery-1", "meta": asdict(meta), "runs": [asdict(record) for record in records]}
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(path.name + ".tmp")
+    temporary.write_text(json.dumps(_json_safe(document), indent=1), encoding="utf-8")
+    os.replace(temporary, path)
 
 
 def load_json(path: Path) -> tuple[list[RunRecord], RunMetadata]:
     document = json.loads(path.read_text(encoding="utf-8"))
+    meta = RunMetadata(**document["meta"])
     records = []
     for run in document["runs"]:
         for key in FLOAT_FIELDS:
             run[key] = float(run[key])
+        run.setdefault("seed", meta.seed)
         records.append(RunRecord(**run))
-    return records, RunMetadata(**document["meta"])
+    return records, meta
+
+
+def missing_runs(records: Sequence[RunRecord], metas: Sequence[RunMetadata]) -> list[tuple[str, str, int]]:
+    """(problem, tool, seed) that a part was given but has no record of (an interrupted part)."""
+    done = {(r.problem, r.tool, r.seed) for r in records}
+    return [(problem, tool, seed) for meta in metas for problem in meta.problems for seed in meta.seeds
+            for tool in meta.tools if (problem, tool, seed) not in done]
+
+
+def merge_results(paths: Sequence[Path]) -> tuple[list[RunRecord], list[RunMetadata]]:
+    """The runs and metadata of several result files (the shards of one benchmark).
+
+    Raises ValueError when the parts were run under different conditions (MERGE_KEYS, tools) or
+    hold the same (problem, tool, seed) twice.
+    """
+    records: list[RunRecord] = []
+    metas: list[RunMetadata] = []
+    seen: dict[tuple[str, str, int], Path] = {}
+    for path in paths:
+        part_records, meta = load_json(Path(path))
+        if metas:
+            first = metas[0]
+            for key in MERGE_KEYS:
+                if getattr(meta, key) != getattr(first, key):
+                    raise ValueError(f"{path}: {key} is {getattr(meta, key)!r}, but {getattr(first, key)!r} in "
+                                     f"{paths[0]}: the parts were not run under the same conditions")
+            if set(meta.tools) != set(first.tools):
+                raise ValueError(f"{path}: tools {meta.tools} differ from {first.tools} in {paths[0]}")
+        for record in part_records:
+            key = (record.problem, record.tool, record.seed)
+            if key in seen:
+                raise ValueError(f"{path}: {record.problem} / {record.tool} / seed {record.seed} is also in {seen[key]}")
+            seen[key] = Path(path)
+        records += part_records
+        metas.append(meta)
+    if not metas:
+        raise ValueError("--merge: no files given")
+    return records, metas
 
 
 # ==============================================================================================
@@ -1067,52 +1365,87 @@ def load_json(path: Path) -> tuple[list[RunRecord], RunMetadata]:
 # ==============================================================================================
 
 
+def parse_assignments(parser: argparse.ArgumentParser, flag: str, assignments: Sequence[str]) -> dict[str, Any]:
+    """NAME=VALUE pairs (VALUE a Python literal, else a string)."""
+    values: dict[str, Any] = {}
+    for assignment in assignments:
+        name, separator, text = assignment.partition("=")
+        if not separator or not name.strip():
+            parser.error(f"{flag} {assignment!r}: expected NAME=VALUE")
+        try:
+            value = ast.literal_eval(text)
+        except (ValueError, SyntaxError):
+            value = text  # a bare word: a string option
+        values[name.strip()] = value
+    return values
+
+
 def parse_arguments(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         description="Run symbolic-regression tools on the public problem set and count exact recoveries.",
-        epilog="Example: python benchmarks/recovery.py --seconds 30 --threads 2",
+        epilog="Example: python benchmarks/recovery.py --seconds 30 --threads 2 --seeds 3 --split reporting --shard 1/3",
     )
-    parser.add_argument("--seconds", type=float, default=30.0, help="wall-clock budget per tool and problem (default 30)")
+    parser.add_argument("--seconds", type=float, default=30.0, help="wall-clock budget per tool, problem and seed (default 30)")
     parser.add_argument("--threads", type=int, default=2, help="threads for every tool (default 2)")
     parser.add_argument("--tools", default=",".join(TOOLS), help=f"comma-separated subset of {','.join(TOOLS)}")
     parser.add_argument("--problems", default="all", help="comma-separated problem names, or 'all' (see --list)")
-    parser.add_argument("--seed", type=int, default=0, help="seed of the data and of every tool (default 0)")
-    parser.add_argument("--output", default=str(REPOSITORY / "docs" / "benchmarks.md"),
-                        help="markdown report to write (default docs/benchmarks.md; 'none' to skip)")
-    parser.add_argument("--json", default=None, help="also write every run (with pysr_lite's fronts) to this JSON file")
+    parser.add_argument("--split", default="all", choices=("all",) + SPLITS,
+                        help="only the problems of this split (default all; report on 'reporting', tune on 'training')")
+    parser.add_argument("--seed", type=int, default=0, help="first seed of the data and of every tool (default 0)")
+    parser.add_argument("--seeds", type=int, default=1,
+                        help="number of seeds, --seed, --seed + 1, ...: each draws new data and seeds every tool (default 1)")
+    parser.add_argument("--operators", default="generic", choices=OPERATOR_MODES,
+                        help="generic (default): the same operators for every problem of a group; tailored: each "
+                             "problem's own set, for comparison with earlier runs")
+    parser.add_argument("--pyoperon-config", default="srbench", choices=("srbench", "library-defaults"),
+                        help="pyoperon's configuration: SRBench's Operon entry (default) or the library's defaults")
+    parser.add_argument("--pyoperon-option", action="append", default=[], metavar="NAME=VALUE",
+                        help="change one pyoperon SymbolicRegressor parameter (repeatable), e.g. max_length=30")
+    parser.add_argument("--shard", default=None, metavar="I/N",
+                        help="run only part I of N (every N-th problem from the I-th on) and write its results file "
+                             "(default --json benchmarks/results/recovery-shard-I-of-N.json); combine with --merge")
+    parser.add_argument("--merge", nargs="+", default=None, metavar="JSON",
+                        help="run nothing: combine results files (shards) into one report (--output)")
+    parser.add_argument("--output", default=None,
+                        help="markdown report to write (default docs/benchmarks.md, none for a shard; 'none' to skip)")
+    parser.add_argument("--json", default=None, help="write every run (with pysr_lite's fronts) to this JSON file, "
+                                                     "rewritten after each problem")
     parser.add_argument("--runs-dir", default=None, help="keep pysr_lite's run folders here (default: a temporary folder, removed)")
     parser.add_argument("--pysr-lite-warm", action="store_true",
                         help="before each timed pysr_lite search, run an untimed tiny one in the same process so the "
                              "engine is started and compiled (a session's later searches); default: cold, as a "
                              "first search() of a session")
-    parser.add_argument("--from-json", default=None, metavar="JSON",
-                        help="run nothing: rewrite the report (--output) from a JSON file written by --json")
+    parser.add_argument("--from-json", default=None, metavar="JSON", help="same as --merge JSON (one file)")
     parser.add_argument("--pysr-lite-option", action="append", default=[], metavar="NAME=VALUE",
                         help="change one of pysr_lite's search options (repeatable), to compare settings: "
                              "e.g. --pysr-lite-option weight_rotate_tree=0")
-    parser.add_argument("--list", action="store_true", help="list the problems and exit")
+    parser.add_argument("--list", action="store_true", help="list the problems (with their split) and exit")
     arguments = parser.parse_args(argv)
     tools = [tool.strip() for tool in arguments.tools.split(",") if tool.strip()]
     unknown = [tool for tool in tools if tool not in TOOLS]
     if unknown or not tools:
         parser.error(f"--tools: unknown {', '.join(unknown) or '(none given)'}; choose from {', '.join(TOOLS)}")
     arguments.tools = tools
-    if arguments.seconds <= 0 or arguments.threads < 1:
-        parser.error("--seconds must be positive and --threads at least 1")
+    if arguments.seconds <= 0 or arguments.threads < 1 or arguments.seeds < 1:
+        parser.error("--seconds must be positive, --threads and --seeds at least 1")
+    arguments.seed_list = list(range(arguments.seed, arguments.seed + arguments.seeds))
     try:
-        arguments.problem_list = select_problems(arguments.problems)
+        arguments.problem_list = select_problems(arguments.problems, split=arguments.split)
+        arguments.shard_index = None
+        if arguments.shard is not None:
+            arguments.shard_index = parse_shard(arguments.shard)
+            arguments.problem_list = shard_problems(arguments.problem_list, *arguments.shard_index)
     except ValueError as error:
         parser.error(str(error))
-    arguments.pysr_lite_options = {}
-    for assignment in arguments.pysr_lite_option:
-        name, separator, text = assignment.partition("=")
-        if not separator or not name.strip():
-            parser.error(f"--pysr-lite-option {assignment!r}: expected NAME=VALUE")
-        try:
-            value = ast.literal_eval(text)
-        except (ValueError, SyntaxError):
-            value = text  # a bare word: a string option
-        arguments.pysr_lite_options[name.strip()] = value
+    if arguments.from_json:
+        arguments.merge = (arguments.merge or []) + [arguments.from_json]
+    if arguments.output is None:
+        arguments.output = "none" if arguments.shard_index and not arguments.merge else str(REPOSITORY / "docs" / "benchmarks.md")
+    if arguments.json is None and arguments.shard_index and not arguments.merge:
+        i, n = arguments.shard_index
+        arguments.json = str(REPOSITORY / "benchmarks" / "results" / f"recovery-shard-{i}-of-{n}.json")
+    arguments.pysr_lite_options = parse_assignments(parser, "--pysr-lite-option", arguments.pysr_lite_option)
+    arguments.pyoperon_options = parse_assignments(parser, "--pyoperon-option", arguments.pyoperon_option)
     return arguments
 
 
@@ -1120,13 +1453,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     arguments = parse_arguments(argv)
     problems: list[Problem] = arguments.problem_list
     if arguments.list:
-        for problem in PROBLEMS:
-            print(f"{problem.name:16s} {problem.family:13s} noise={problem.noise:<5g} {problem.formula}")
+        for problem in problems:
+            print(f"{problem.name:16s} {problem.split:9s} {problem.group:10s} {problem.family:13s} "
+                  f"noise={problem.noise:<5g} {problem.formula}")
         return 0
-    if arguments.from_json:
-        records, meta = load_json(Path(arguments.from_json))
-        done = select_problems(list(dict.fromkeys(record.problem for record in records)))
-        return report(records, done, meta, arguments.output, json_path=None)
+    if arguments.merge:
+        try:
+            records, metas = merge_results([Path(path) for path in arguments.merge])
+        except (ValueError, OSError, KeyError, TypeError) as error:
+            print(f"recovery: cannot merge: {error}", file=sys.stderr)
+            return 2
+        done = [p for p in PROBLEMS if any(record.problem == p.name for record in records)]
+        return report(records, done, metas, arguments.output, json_path=None)
     # Environment that changes what runs (another pysr_lite checkout, Julia, Julia depot) is part of the command.
     environment = [f"{name}={shlex.quote(os.environ[name])}" for name in ("PYTHONPATH", "JULIA_DEPOT_PATH", "PYSR_LITE_JULIA")
                    if os.environ.get(name)]
@@ -1135,51 +1473,71 @@ def main(argv: Sequence[str] | None = None) -> int:
     runs_directory = arguments.runs_dir or tempfile.mkdtemp(prefix="pysr_lite_recovery_")
     settings = RunSettings(seconds=arguments.seconds, threads=arguments.threads, seed=arguments.seed,
                            runs_directory=runs_directory, pysr_lite_warm=arguments.pysr_lite_warm,
-                           pysr_lite_options=arguments.pysr_lite_options)
+                           pysr_lite_options=arguments.pysr_lite_options, operator_mode=arguments.operators,
+                           pyoperon_config=arguments.pyoperon_config, pyoperon_options=arguments.pyoperon_options)
+    seeds = arguments.seed_list
     started = _datetime.datetime.now()
     machine, versions, fingerprint = machine_description(), tool_versions(), source_fingerprint()
-    print(f"recovery: {len(problems)} problems x {len(arguments.tools)} tools, {settings.seconds:g} s each, "
-          f"{settings.threads} threads, seed {settings.seed}; expect about "
-          f"{len(problems) * len(arguments.tools) * (settings.seconds + 5) / 60:.0f} min", flush=True)
+    shard = "" if arguments.shard_index is None else "{}/{}".format(*arguments.shard_index)
+    runs = len(problems) * len(seeds) * len(arguments.tools)
+    print(f"recovery: {len(problems)} problems{f' (shard {shard})' if shard else ''} x {len(seeds)} seeds x "
+          f"{len(arguments.tools)} tools, {settings.seconds:g} s each, {settings.threads} threads, "
+          f"{settings.operator_mode} operators; expect about {runs * (settings.seconds + 5) / 60:.0f} min", flush=True)
+
+    def metadata() -> RunMetadata:
+        return RunMetadata(
+            command=command, tools=list(arguments.tools), seconds=settings.seconds, threads=settings.threads,
+            seed=seeds[0], started=started.isoformat(timespec="seconds"),
+            finished=_datetime.datetime.now().isoformat(timespec="seconds"), machine=machine, versions=versions,
+            load_after=" ".join(f"{v:.2f}" for v in os.getloadavg()), fingerprint_before=fingerprint,
+            fingerprint_after=source_fingerprint(), pysr_lite_warm=settings.pysr_lite_warm, seeds=list(seeds),
+            operator_mode=settings.operator_mode, pyoperon_config=settings.pyoperon_config, split=arguments.split,
+            shard=shard, problems=[p.name for p in problems], pysr_lite_options=dict(settings.pysr_lite_options),
+            pyoperon_options=dict(settings.pyoperon_options))
+
     records: list[RunRecord] = []
     try:
         for number, problem in enumerate(problems, start=1):
-            data = make_dataset(problem, settings.seed)
-            for tool in arguments.tools:
-                outcome = run_isolated(tool, problem, data, settings)
-                record = judge_run(tool, problem, data, outcome)
-                records.append(record)
-                print(f"[{number:2d}/{len(problems)}] {problem.name:16s} {tool:10s} "
-                      f"{'EXACT' if record.recovered else record.status if record.status != 'ok' else 'no':5s} "
-                      f"{format_seconds(record.seconds):>6s} s  R2 {format_r2(record.r2_test):>9s} / "
-                      f"{format_r2(record.r2_extrapolation):>9s}  {record.expression[:90]}", flush=True)
+            for seed in seeds:
+                data = make_dataset(problem, seed)
+                for tool in arguments.tools:
+                    outcome = run_isolated(tool, problem, data, replace(settings, seed=seed))
+                    record = judge_run(tool, problem, data, outcome, seed)
+                    records.append(record)
+                    print(f"[{number:2d}/{len(problems)}] {problem.name:16s} seed {seed:<3d} {tool:10s} "
+                          f"{'EXACT' if record.recovered else record.status if record.status != 'ok' else 'no':5s} "
+                          f"{format_seconds(record.seconds):>6s} s  R2 {format_r2(record.r2_test):>9s} / "
+                          f"{format_r2(record.r2_extrapolation):>9s}  {record.expression[:80]}", flush=True)
+            if arguments.json:  # after every problem: a killed part keeps what it finished
+                save_json(Path(arguments.json), records, metadata())
     except KeyboardInterrupt:
         print("recovery: interrupted; reporting the runs done so far", file=sys.stderr)
     finally:
         if arguments.runs_dir is None:
             shutil.rmtree(runs_directory, ignore_errors=True)
-    meta = RunMetadata(command=command, tools=list(arguments.tools), seconds=settings.seconds, threads=settings.threads,
-                       seed=settings.seed, started=started.isoformat(timespec="seconds"),
-                       finished=_datetime.datetime.now().isoformat(timespec="seconds"), machine=machine,
-                       versions=versions, load_after=" ".join(f"{v:.2f}" for v in os.getloadavg()),
-                       fingerprint_before=fingerprint, fingerprint_after=source_fingerprint(),
-                       pysr_lite_warm=settings.pysr_lite_warm)
     done_problems = [p for p in problems if any(r.problem == p.name for r in records)]
-    return report(records, done_problems, meta, arguments.output, json_path=arguments.json)
+    return report(records, done_problems, [metadata()], arguments.output, json_path=arguments.json)
 
 
-def report(records: Sequence[RunRecord], problems: Sequence[Problem], meta: RunMetadata, output: str | None,
-           json_path: str | None) -> int:
-    """Print the summary table; write the JSON and the markdown report when asked."""
-    summaries = [summarize(records, problems, tool) for tool in meta.tools]
-    header, rows = summary_rows(summaries, sum(p.noise > 0 for p in problems))
-    print()
-    print(text_table(header, rows))
-    if json_path:
+def report(records: Sequence[RunRecord], problems: Sequence[Problem], metas: Sequence[RunMetadata],
+           output: str | None, json_path: str | None) -> int:
+    """Print the summary tables; write the JSON (one run) and the markdown report when asked."""
+    meta = metas[0]
+    for split in ("reporting", "training"):
+        chosen = [p for p in problems if p.split == split]
+        if not chosen:
+            continue
+        header, rows = summary_rows([summarize(records, chosen, tool, meta.seeds) for tool in meta.tools], chosen)
+        print(f"\n{split} split: {len(chosen)} problems, {len(meta.seeds)} seed(s)")
+        print(text_table(header, rows))
+    missing = missing_runs(records, metas)
+    if missing:
+        print(f"recovery: {len(missing)} planned runs are missing", file=sys.stderr)
+    if json_path and len(metas) == 1:
         save_json(Path(json_path), records, meta)
         print(f"recovery: runs written to {json_path}")
     if output and output.lower() != "none" and records:
-        write_markdown(Path(output), records=records, problems=problems, meta=meta)
+        write_markdown(Path(output), records=records, problems=problems, metas=metas)
         print(f"recovery: report written to {output}")
     return 0
 

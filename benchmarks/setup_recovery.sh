@@ -15,8 +15,10 @@ benchmarks_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 repo_dir=$(dirname "$benchmarks_dir")
 venv_dir="$benchmarks_dir/.venv-recovery"
 python=${PYTHON:-python3}
-# Pinned where a version matters for the results (pyoperon's API and wheel); the rest is whatever
-# pip resolves, and recovery.py records every version in docs/benchmarks.md.
+# Pinned where a version matters for the results (pyoperon's API and wheel: 0.6.2's scikit-learn
+# wrapper takes every setting of SRBench's Operon entry that recovery.py uses, see SRBENCH_OPERON,
+# and throughput.py reads its objective evaluators' counters); the rest is whatever pip
+# resolves, and recovery.py records every version in docs/benchmarks.md.
 requirements=(
     "pyoperon==0.6.2"
     "gplearn"
@@ -57,4 +59,5 @@ PY
 # benchmark run's clock.
 julia --project="$repo_dir" --startup-file=no -e 'using PySRLite' \
     && say "    engine compiled ($(julia --version))"
-say "done. Run: $venv_dir/bin/python $benchmarks_dir/recovery.py --seconds 30 --threads 2"
+say "done. Run: $venv_dir/bin/python $benchmarks_dir/recovery.py --seconds 30 --threads 2 --seeds 3 --split reporting"
+say "      and: $venv_dir/bin/python $benchmarks_dir/throughput.py"

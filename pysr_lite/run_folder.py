@@ -137,6 +137,7 @@ def read_data_files(
 # ----------------------------------------------------------------------------------------------
 
 _BARE_KEY = re.compile(r"[A-Za-z0-9_-]+\Z")
+_EXPONENT_LEADING_ZEROS = re.compile(r"e([+-]?)0+(?=\d)")
 _STRING_ESCAPES = {'"': '\\"', "\\": "\\\\", "\b": "\\b", "\t": "\\t", "\n": "\\n", "\f": "\\f", "\r": "\\r"}
 
 
@@ -170,7 +171,9 @@ def _toml_value(value: Any, where: str) -> str:
         if not math.isfinite(value):
             # Julia 1.5's TOML reader has no inf/nan: "none" is written by leaving the key out.
             raise ValueError(f"{where} = {value} cannot be written to {OPTIONS_FILE} (not finite)")
-        return repr(float(value))  # shortest round-trip text, always with '.' or 'e' (a TOML float)
+        # Shortest round-trip text, always with '.' or 'e' (a TOML float); Julia 1.5's TOML reader
+        # refuses an exponent with a leading zero ("2.5e-09"), so it is written "2.5e-9".
+        return _EXPONENT_LEADING_ZEROS.sub(r"e\1", repr(float(value)))
     if isinstance(value, str):
         return _toml_string(value)
     if isinstance(value, (list, tuple)):

@@ -34,13 +34,110 @@ def bounds(problem):
 
 
 def test_the_set_is_large_and_varied():
-    assert len(PROBLEMS) >= 20
+    assert len(PROBLEMS) >= 40 and len(set(NAMES)) == len(NAMES)
     families = {problem.family for problem in PROBLEMS}
-    assert {"AI Feynman", "Nguyen", "Korns", "Vladislavleva", "Pagie", "Keijzer"} <= families
-    assert sum(problem.noise > 0 for problem in PROBLEMS) == 5
+    assert {"AI Feynman", "Nguyen", "Korns", "Vladislavleva", "Pagie", "Keijzer", "Koza"} <= families
+    assert sum(problem.noise == 0.01 for problem in PROBLEMS) >= 5
+    assert sum(problem.noise == 0.1 for problem in PROBLEMS) >= 3
+    assert {problem.noise for problem in PROBLEMS} == {0.0, 0.01, 0.1}
     for problem in PROBLEMS:
         assert problem.source and problem.published_sampling
         assert problem.binary_operators, problem.name
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_every_formula_evaluates_on_its_data(name, datasets):
+    """The truth, evaluated by the benchmark's own evaluator (the one that judges models), gives the
+    targets on every point set; noiseless training targets too."""
+    problem, data = PROBLEMS_BY_NAME[name], datasets[name]
+    for X, y in [(data.X_train, data.y_train_noiseless), (data.X_test, data.y_test),
+                 (data.X_extrapolation, data.y_extrapolation)]:
+        values = recovery.evaluate_expression(problem.expression, problem.symbols, X)
+        assert np.all(np.isfinite(values))
+        np.testing.assert_allclose(values, y, rtol=1e-9, atol=1e-12 * (1 + np.max(np.abs(y))))
+    if problem.noise == 0:
+        np.testing.assert_array_equal(data.y_train, data.y_train_noiseless)
+    else:
+        noise = data.y_train - data.y_train_noiseless
+        assert np.std(noise) == pytest.approx(problem.noise * np.std(data.y_train_noiseless), rel=0.5)
+
+
+FUNCTIONS_IN_SYMPY = {sympy.exp: "exp", sympy.log: "log", sympy.sin: "sin", sympy.cos: "cos"}
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_generic_operators_can_express_every_law(name):
+    """Generic mode gives each group one set; every formula's functions are in its group's set (and
+    in its tailored set), so no law is out of reach and no set hints at a particular law."""
+    problem = PROBLEMS_BY_NAME[name]
+    generic = problem.operator_set("generic")
+    assert generic == problems.GENERIC_OPERATORS[problem.group]
+    assert set(problems.BASIC_OPERATORS) <= set(generic)
+    used = {FUNCTIONS_IN_SYMPY[f.func] for f in problem.expression.atoms(sympy.Function)}
+    if any(abs(power.exp) == sympy.Rational(1, 2) and power.base.free_symbols  # sqrt(2) is a constant
+           for power in problem.expression.atoms(sympy.Pow)):
+        used.add("sqrt")
+    assert used <= set(generic), (name, used)
+    assert used <= set(problem.operator_set("tailored")), (name, used)
+
+
+def test_generic_operators_are_one_set_per_group():
+    by_group = {}
+    for problem in PROBLEMS:
+        by_group.setdefault(problem.group, set()).add(problem.operator_set("generic"))
+    assert set(by_group) == {"physics", "classic GP"}
+    assert all(len(sets) == 1 for sets in by_group.values())
+    assert by_group["physics"] == {("+", "-", "*", "/", "exp", "log", "sin", "cos", "sqrt")}
+    with pytest.raises(ValueError):
+        PROBLEMS[0].operator_set("clever")
+
+
+# ---------------------------------------------------------------------------------------------
+# Training and reporting splits, shards
+# ---------------------------------------------------------------------------------------------
+
+
+def test_the_split_is_the_recorded_rule_and_is_stable():
+    training = {p.name for p in PROBLEMS if p.split == "training"}
+    reporting = {p.name for p in PROBLEMS if p.split == "reporting"}
+    # The rule gives exactly the frozen lists: a change to the rule, the seed or a name shows here.
+    assert training == problems.TRAINING_PROBLEMS
+    assert reporting == problems.REPORTING_PROBLEMS
+    assert training | reporting == set(NAMES) and not training & reporting
+    # Problems looked at while the defaults were chosen never report.
+    assert problems.DEVELOPMENT_PROBLEMS <= training
+    # A problem's split depends on its name only (adding problems moves none).
+    for name in NAMES:
+        assert problems.split_of(name) == PROBLEMS_BY_NAME[name].split
+    assert problems.split_of("a problem added later") in problems.SPLITS
+    # Enough reporting problems of both groups, with noise, to report on.
+    chosen = [PROBLEMS_BY_NAME[name] for name in reporting]
+    assert len(chosen) >= 20
+    assert {p.group for p in chosen} == {"physics", "classic GP"}
+    assert {p.noise for p in chosen} == {0.0, 0.01, 0.1}
+    assert [p.name for p in problems.select_problems("all", split="reporting")] == [
+        p.name for p in PROBLEMS if p.name in reporting]
+
+
+@pytest.mark.parametrize("count", [1, 2, 3, 4, 7, len(PROBLEMS), len(PROBLEMS) + 3])
+def test_shards_partition_the_problems(count):
+    for chosen in (list(PROBLEMS), problems.select_problems("all", split="reporting")):
+        parts = [problems.shard_problems(chosen, index, count) for index in range(1, count + 1)]
+        names = [p.name for part in parts for p in part]
+        assert sorted(names) == sorted(p.name for p in chosen), "every problem in exactly one part"
+        assert max(map(len, parts)) - min(map(len, parts)) <= 1, "balanced"
+        # The command line gives the same parts.
+        for index, part in enumerate(parts, start=1):
+            arguments = recovery.parse_arguments(["--shard", f"{index}/{count}", "--split",
+                                                  "reporting" if len(chosen) < len(PROBLEMS) else "all"])
+            assert [p.name for p in arguments.problem_list] == [p.name for p in part]
+            assert arguments.output == "none" and arguments.json.endswith(f"recovery-shard-{index}-of-{count}.json")
+
+
+@pytest.mark.parametrize("text", ["0/3", "4/3", "1", "a/b", "1/0"])
+def test_bad_shards_are_refused(text):
+    with pytest.raises(ValueError):
+        problems.parse_shard(text)
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -79,7 +176,9 @@ def test_extrapolation_respects_domains():
     assert extrapolation_pieces(mass) == [(pytest.approx(0.2), 1.0), (5.0, 6.0)]
 
 
-def test_data_depend_only_on_the_seed_and_noise_is_one_percent():
+def test_data_depend_only_on_the_seed_and_noise_is_as_declared():
+    ten = make_dataset(PROBLEMS_BY_NAME["I.14.4"], 0)
+    assert np.std(ten.y_train - ten.y_train_noiseless) == pytest.approx(0.1 * np.std(ten.y_train_noiseless), rel=0.1)
     problem = PROBLEMS_BY_NAME["I.12.1"]
     first, again, other = make_dataset(problem, 0), make_dataset(problem, 0), make_dataset(problem, 1)
     np.testing.assert_array_equal(first.X_train, again.X_train)
@@ -184,3 +283,67 @@ def test_gplearn_programs_are_read_with_full_precision_constants():
     x0, x1 = sympy.symbols("x0 x1")
     expression = recovery.gplearn_to_sympy(program, 2)
     assert expression == 0.123456789 * x0 + sympy.sqrt(sympy.Abs(x1))
+
+
+# ---------------------------------------------------------------------------------------------
+# Seeds, results files and --merge (no tool is run)
+# ---------------------------------------------------------------------------------------------
+
+
+def fake_part(shard, names, seeds, recovered):
+    """The results of one shard as recovery.py writes them, with made-up runs."""
+    records = [recovery.RunRecord(problem=name, tool=tool, status="ok", seed=seed, seconds=10.0 + seed,
+                                  expression="x", recovered=(name, tool, seed) in recovered,
+                                  deviation=0.0 if (name, tool, seed) in recovered else 1.0,
+                                  r2_test=1.0, r2_extrapolation=0.5)
+               for name in names for seed in seeds for tool in ("pysr_lite", "pyoperon")]
+    meta = recovery.RunMetadata(command=f"python benchmarks/recovery.py --shard {shard}", tools=["pysr_lite", "pyoperon"],
+                                seconds=30.0, threads=2, seed=seeds[0], started="2026-01-01T10:00:00",
+                                finished="2026-01-01T10:50:00", machine={"nproc": "2", "cpu": "x", "memory": "1 GiB",
+                                                                          "os": "linux", "load": "1.0"},
+                                versions={"python": "3"}, load_after="1.0", seeds=list(seeds), operator_mode="generic",
+                                pyoperon_config="srbench", shard=shard, problems=list(names))
+    return records, meta
+
+
+def test_seeds_give_mean_and_spread_of_recoveries():
+    chosen = [PROBLEMS_BY_NAME["I.9.18"], PROBLEMS_BY_NAME["I.12.2"], PROBLEMS_BY_NAME["I.14.4"]]
+    recovered = {("I.9.18", "pysr_lite", 0), ("I.12.2", "pysr_lite", 0), ("I.14.4", "pysr_lite", 0),
+                 ("I.9.18", "pysr_lite", 1), ("I.9.18", "pysr_lite", 2), ("I.12.2", "pyoperon", 1)}
+    records, _meta = fake_part("1/1", [p.name for p in chosen], [0, 1, 2], recovered)
+    mine = recovery.summarize(records, chosen, "pysr_lite", [0, 1, 2])
+    assert mine.recovered.values == (3, 1, 1)
+    assert mine.recovered.mean == pytest.approx(5 / 3) and mine.recovered.std == pytest.approx(np.std([3, 1, 1], ddof=1))
+    assert mine.recovered.text(of=3) == "1.7 ± 1.2 (1–3) of 3"
+    assert mine.recovered_noisy.values == (1, 0, 0)  # I.14.4 has 10 % noise
+    assert mine.median_seconds_to_solution == 10.0  # 10, 10, 10, 11, 12 s
+    other = recovery.summarize(records, chosen, "pyoperon", [0, 1, 2])
+    assert other.recovered.values == (0, 1, 0)
+    assert recovery.Spread((4,)).text(of=5) == "4 of 5"
+
+
+def test_shards_merge_into_one_report(tmp_path):
+    chosen = problems.select_problems("all", split="reporting")[:4]
+    names = [p.name for p in chosen]
+    paths = []
+    for index in (1, 2):
+        part = [p.name for p in problems.shard_problems(chosen, index, 2)]
+        records, meta = fake_part(f"{index}/2", part, [0, 1], {(part[0], "pysr_lite", 0)})
+        paths.append(tmp_path / f"part{index}.json")
+        recovery.save_json(paths[-1], records, meta)
+    records, metas = recovery.merge_results(paths)
+    assert sorted({r.problem for r in records}) == sorted(names) and len(records) == 4 * 2 * 2
+    assert recovery.missing_runs(records, metas) == []
+    output = tmp_path / "benchmarks.md"
+    assert recovery.main(["--merge", *map(str, paths), "--output", str(output)]) == 0
+    text = output.read_text()
+    assert "Reporting split" in text and "2 parts" in text and "--shard 1/2" in text and "--shard 2/2" in text
+    assert "1.0 ± 1.4 (0–2) of 4" in text  # pysr_lite: one recovery per shard at seed 0, none at seed 1: 2, 0
+    # The same runs twice, or parts run under other conditions, are refused.
+    with pytest.raises(ValueError, match="also in"):
+        recovery.merge_results([paths[0], paths[0]])
+    records, meta = fake_part("3/3", ["I.48.2"], [0, 1], set())
+    meta.seconds = 10.0
+    recovery.save_json(tmp_path / "other.json", records, meta)
+    with pytest.raises(ValueError, match="seconds"):
+        recovery.merge_results([paths[0], tmp_path / "other.json"])

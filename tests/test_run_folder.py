@@ -71,6 +71,15 @@ def test_values_toml_cannot_carry_are_refused_before_writing():
     assert parse_toml(format_toml({"mixed": [1, 2.5]})) == {"mixed": [1.0, 2.5]}
 
 
+def test_floats_have_exponents_without_leading_zeros():
+    """Julia 1.5's TOML reader refuses "2.5e-09" (the recovery benchmark's early-stop loss was one)."""
+    values = [2.6571236630080706e-09, 1e-5, 1.5e-300, 6.02e23, 1e16, 0.1, -3.0e-07, 1e100, 5e-324]
+    text = format_toml({"values": values})
+    assert "e-0" not in text and "e+0" not in text and "e0" not in text
+    assert "2.6571236630080706e-9" in text and "1e-05" not in text
+    assert parse_toml(text) == {"values": values}
+
+
 def test_run_folders_are_private_whatever_the_umask(tmp_path):
     previous = os.umask(0o002)
     try:
