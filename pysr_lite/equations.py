@@ -505,9 +505,11 @@ def _as_matrix(X, variable_names: list[str]) -> np.ndarray:
 
 
 def to_numpy(
-    equation: Node | str, variable_names: Sequence[str], operators: OperatorTable = BUILTIN_OPERATORS
+    equation: Node | str, variable_names: Sequence[str], operators: OperatorTable = BUILTIN_OPERATORS,
+    *, text: str | None = None,
 ) -> Callable[[np.ndarray], np.ndarray]:
     """A function computing ``equation`` on every row of X (array or DataFrame) -> shape (n_rows,).
+    ``text`` is the equation's text when a parsed tree is given, for the function's repr.
 
     Values outside an operator's domain are NaN, as in the engine; numpy warnings are silenced.
 
@@ -526,13 +528,27 @@ def to_numpy(
         else:
             steps.append(_apply_operator(_operator(node, operators).numpy, len(node.arguments)))
 
-    def evaluate(X) -> np.ndarray:
-        X = _as_matrix(X, names)
+    return NumpyEquation(steps, names, equation if isinstance(equation, str) else text)
+
+
+class NumpyEquation:
+    """An equation as a numpy function of X (what ``to_numpy`` returns): call it on X; its repr
+    shows the equation, so a front's ``lambda_format`` column reads as equations, not as
+    function objects."""
+
+    def __init__(self, steps: list[_Step], variable_names: list[str], text: str | None):
+        self._steps = steps
+        self._variable_names = variable_names
+        self._text = text
+
+    def __call__(self, X) -> np.ndarray:
+        X = _as_matrix(X, self._variable_names)
         stack: list[np.ndarray] = []
         with np.errstate(all="ignore"):
-            for step in steps:
+            for step in self._steps:
                 step(X, stack)
         # A copy, so that an equation like "x0" never returns a view the caller could write into X.
         return np.array(stack.pop(), dtype=X.dtype)
 
-    return evaluate
+    def __repr__(self) -> str:
+        return f"NumpyEquation(X => {self._text if self._text is not None else '...'})"

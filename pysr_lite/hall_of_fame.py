@@ -156,4 +156,4 @@ def equation_forms(
         raise HallOfFameError(
             f"{where}: sympy cannot build the equation ({type(error).__name__}: {str(error)[:200]})"
         ) from None
-    return expression, to_numpy(tree, variable_names, operators)
+    return expression, to_numpy(tree, variable_names, operators, text=text)

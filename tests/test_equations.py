@@ -504,3 +504,10 @@ def test_every_export_survives_the_deepest_equation_the_parser_reads(operator):
     expression = to_sympy(text, NAMES)
     assert str(expression) and to_latex(expression) and sympy.srepr(expression)
     assert to_numpy(text, NAMES)(np.ones((2, 2))).shape == (2,)
+
+
+def test_numpy_functions_show_their_equation():
+    """A front's lambda_format column prints as equations, not as function objects (issue 13)."""
+    function = to_numpy("((x0 * x0) + cos(x1))", NAMES)
+    assert repr(function) == "NumpyEquation(X => ((x0 * x0) + cos(x1)))"
+    assert "function" not in repr(function)
