@@ -23,8 +23,12 @@ import pandas as pd
 from .equations import EquationSyntaxError, parse_equation, to_numpy, to_sympy
 from .operators import BUILTIN_OPERATORS, OperatorTable
 
-HEADER = ["complexity", "loss", "equation"]
-COLUMNS = ["complexity", "loss", "score", "equation", "sympy_format", "lambda_format"]
+HEADER = ["complexity", "loss", "equation", "dimensionally_consistent"]
+# Fronts written before units existed lack the last column (their equations are all consistent:
+# without units everything is dimensionless).
+HEADER_BEFORE_UNITS = HEADER[:3]
+COLUMNS = ["complexity", "loss", "score", "equation", "sympy_format", "lambda_format", "dimensionally_consistent"]
+_BOOLEANS = {"true": True, "false": False}
 # PySR's "best": among equations whose loss is within this factor of the lowest, the best score.
 BEST_LOSS_FACTOR = 1.5
 
@@ -70,7 +74,9 @@ def read_hall_of_fame(
 ) -> pd.DataFrame:
     """The front in ``path`` as a DataFrame with columns ``COLUMNS``, rows by complexity.
 
-    ``sympy_format`` holds sympy expressions and ``lambda_format`` numpy callables (X -> y).
+    ``sympy_format`` holds sympy expressions and ``lambda_format`` numpy callables (X -> y);
+    ``dimensionally_consistent`` is a bool (True for every row without units, and in files
+    written before the column existed).
     Raises HallOfFameError for a damaged file and EquationSyntaxError for an equation that is
     not in the protocol's grammar (naming the file and row).
     """
@@ -90,13 +96,17 @@ def read_hall_of_fame(
             )
     except (pd.errors.ParserError, pd.errors.ParserWarning, pd.errors.EmptyDataError, UnicodeDecodeError) as error:
         raise HallOfFameError(f"{path} cannot be read as CSV ({error}); is it truncated or damaged?") from None
+    if list(table.columns) == HEADER_BEFORE_UNITS:
+        table["dimensionally_consistent"] = "true"
     if list(table.columns) != HEADER:
-        raise HallOfFameError(f"{path} has columns {list(table.columns)}; expected {HEADER}")
+        raise HallOfFameError(
+            f"{path} has columns {list(table.columns)}; expected {HEADER} (or the first three, as written before units)"
+        )
     if table.empty:
         raise HallOfFameError(f"{path} holds no equation")
 
-    complexities, losses, texts, expressions, functions = [], [], [], [], []
-    for row, (complexity_text, loss_text, text) in enumerate(table.itertuples(index=False), start=1):
+    complexities, losses, texts, expressions, functions, consistent = [], [], [], [], [], []
+    for row, (complexity_text, loss_text, text, consistent_text) in enumerate(table.itertuples(index=False), start=1):
         complexity = _parse_number(complexity_text, int, path, row, "complexity")
         loss = _parse_number(loss_text, float, path, row, "loss")
         if complexity < 1:
@@ -107,6 +117,9 @@ def read_hall_of_fame(
             raise HallOfFameError(f"{path} row {row}: loss must be finite and >= 0, got {loss_text!r}")
         if not text.strip():
             raise HallOfFameError(f"{path} row {row} has no equation; is the file truncated?")
+        if consistent_text not in _BOOLEANS:
+            raise HallOfFameError(f"{path} row {row}: dimensionally_consistent must be true or false, got {consistent_text!r}")
+        consistent.append(_BOOLEANS[consistent_text])
         try:
             tree = parse_equation(text, variable_names, operators)
         except EquationSyntaxError as error:
@@ -135,6 +148,7 @@ def read_hall_of_fame(
             "equation": texts,
             "sympy_format": expressions,
             "lambda_format": functions,
+            "dimensionally_consistent": np.array(consistent, dtype=bool),
         },
         columns=COLUMNS,
     )
