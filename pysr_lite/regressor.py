@@ -65,11 +65,14 @@ class SymbolicRegressor:
         weights: Any = None,
         variable_names: Sequence[str] | None = None,
         complexity_of_variables: Any = None,
+        X_units: Sequence[str] | None = None,
+        y_units: str | Sequence[str] | None = None,
     ) -> "SymbolicRegressor":
         """Search for equations y ≈ f(X) with this estimator's options; returns self.
 
         ``complexity_of_variables`` (one number, or one per feature) may be given here instead of
-        to the constructor, as in PySR, but not in both places.
+        to the constructor, as in PySR, but not in both places. ``X_units`` / ``y_units`` are
+        the units of the features and the target, as in PySR (see ``search``).
         """
         options = self.get_params()
         if complexity_of_variables is not None:
@@ -79,11 +82,13 @@ class SymbolicRegressor:
                     "`__init__` to set it to global default, OR use `fit` to set it for each variable individually."
                 )
             options["complexity_of_variables"] = complexity_of_variables
-        result = search(X, y, weights=weights, variable_names=variable_names, **options)
+        result = search(X, y, weights=weights, variable_names=variable_names, X_units=X_units, y_units=y_units,
+                        **options)
         self.result_ = result
         self.equations_ = result.equations
         self.feature_names_in_ = np.asarray(result.variable_names, dtype=object)
         self.n_features_in_ = len(result.variable_names)
+        self.X_units_, self.y_units_ = X_units, y_units   # as PySR keeps them
         return self
 
     def _fitted_result(self) -> SearchResult:
