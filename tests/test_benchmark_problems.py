@@ -184,3 +184,26 @@ def test_gplearn_programs_are_read_with_full_precision_constants():
     x0, x1 = sympy.symbols("x0 x1")
     expression = recovery.gplearn_to_sympy(program, 2)
     assert expression == 0.123456789 * x0 + sympy.sqrt(sympy.Abs(x1))
+
+
+@pytest.mark.parametrize("name", sorted(problems.FEYNMAN_UNITS))
+def test_every_feynman_formula_is_consistent_with_its_units(name):
+    """The units table (derived from the physics) checked by sympy's own unit system: the truth,
+    with every variable a number times its unit, has the units of y."""
+    from sympy.physics import units as si
+
+    from pysr_lite.units import parse_unit
+
+    problem = PROBLEMS_BY_NAME[name]
+    X_units, y_unit = problems.problem_units(problem)
+    assert len(X_units) == len(problem.variables)
+    with_units = {symbol: sympy.Rational(3, 2) * parse_unit(unit).to_sympy() for symbol, unit in zip(problem.symbols, X_units)}
+    ratio = problem.expression.xreplace(with_units) / parse_unit(y_unit).to_sympy()
+    base = [si.meter, si.kilogram, si.second, si.ampere, si.kelvin, si.mole, si.candela]
+    assert not si.convert_to(sympy.simplify(ratio), base).atoms(si.Quantity), ratio
+
+
+def test_every_feynman_problem_has_units_and_no_other_does():
+    feynman = {problem.name for problem in PROBLEMS if problem.family == "AI Feynman"}
+    assert set(problems.FEYNMAN_UNITS) == feynman
+    assert problems.problem_units(PROBLEMS_BY_NAME["Nguyen-1"]) is None
