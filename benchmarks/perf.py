@@ -17,7 +17,10 @@ same run. Sections:
    with built-in operators only, with a custom operator seen for the first time (its code is
    compiled), and with the same custom operator again (its compiled code is reused);
 7. checkpoints: what writing checkpoint.toml after every iteration adds to a search on 10,000
-   rows with the default 31 populations (the engine times each write: `checkpoint_seconds`).
+   rows with the default 31 populations (the engine times each write: `checkpoint_seconds`);
+8. units: evaluations per second of one deterministic search with the dimensional check on
+   (every unit dimensionless, so every loss and the whole search are unchanged) against off, and
+   of searches with real units in soft and hard mode (their own searches: for information).
 """
 
 from __future__ import annotations
@@ -186,6 +189,43 @@ def checkpoint_section() -> None:
     report("checkpointing adds", f"{100 * extra:.2f} %", "< 5 %", extra < 0.05)
 
 
+# 8 ----------------------------------------------------------------------------------------------
+def units_section(quick: bool) -> None:
+    print("8. Dimensional analysis (1000 rows, 3 features, 2 threads)", flush=True)
+    X, y = example_problem(1000)
+    short, long = (1, 3) if quick else (2, 8)
+    # Dimensionless units switch the check on without changing a single loss: the same
+    # deterministic search runs with and without it, and the difference in rate is the check's cost.
+    configurations = {"without units": {}, "with units, all dimensionless": dict(X_units=["", "", ""], y_units="")}
+
+    def rate(units: dict) -> tuple[float, float]:
+        runs = {n: quiet_search(X, y, niterations=n, threads=2, deterministic=True, **units).stats for n in (short, long)}
+        return ((runs[long]["evals"] - runs[short]["evals"]) / (runs[long]["seconds"] - runs[short]["seconds"]),
+                runs[long]["evals"])
+
+    for units in configurations.values():
+        quiet_search(X, y, niterations=1, threads=2, **units)  # compile outside the measurement
+    # Alternated repeats, each configuration's fastest kept: other jobs on the machine only ever
+    # slow a run down, so the fastest of a few is the least disturbed measurement of each.
+    rates, evaluations = {label: 0.0 for label in configurations}, {}
+    for _ in range(1 if quick else 4):
+        for label, units in configurations.items():
+            measured, evaluations[label] = rate(units)
+            rates[label] = max(rates[label], measured)
+    ratio = rates["with units, all dimensionless"] / rates["without units"]
+    report("evals/s with the unit check / without (same search)",
+           f"{ratio:.3f}x ({rates['without units']:.3g} -> {rates['with units, all dimensionless']:.3g})",
+           ">= 0.95x", ratio >= 0.95)
+    report("  same search with and without the check (evaluation counts)",
+           "yes" if len(set(evaluations.values())) == 1 else f"NO {evaluations}", "identical", len(set(evaluations.values())) == 1)
+    physical = dict(X_units=["m", "s", "kg"], y_units="m^2")
+    for mode in ("soft", "hard"):
+        quiet_search(X, y, niterations=1, threads=2, dimensional_analysis=mode, **physical)
+        measured, _ = rate(dict(physical, dimensional_analysis=mode))
+        report(f"  evals/s, real units in {mode} mode (its own search) / without units",
+               f"{measured / rates['without units']:.2f}x ({measured:.3g})", "(for information)", None)
+
+
 # 5 ----------------------------------------------------------------------------------------------
 
 def peak_rss_bytes(pid: int) -> int:
@@ -240,7 +280,7 @@ def big_data_section(quick: bool) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="smaller runs (a smoke test, not the figures)")
-    parser.add_argument("--sections", default="1,2,3,4,5,6,7", help="which sections to run, e.g. 4,6 (default: all)")
+    parser.add_argument("--sections", default="1,2,3,4,5,6,7,8", help="which sections to run, e.g. 4,6 (default: all)")
     arguments = parser.parse_args()
     chosen = {int(part) for part in arguments.sections.split(",") if part.strip()}
     print(f"pysr_lite {pysr_lite.__version__}, Julia {'.'.join(map(str, find_julia().version))}, "
@@ -248,7 +288,8 @@ def main() -> None:
     try:
         sections = {1: evaluation_section, 2: lambda: gc_section(arguments.quick),
                     3: lambda: thread_section(arguments.quick), 4: startup_section,
-                    5: lambda: big_data_section(arguments.quick), 6: user_code_section, 7: checkpoint_section}
+                    5: lambda: big_data_section(arguments.quick), 6: user_code_section, 7: checkpoint_section,
+                    8: lambda: units_section(arguments.quick)}
         for number in sorted(chosen & set(sections)):
             sections[number]()
     finally:

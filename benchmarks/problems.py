@@ -591,3 +591,43 @@ def shard_problems(problems: Sequence[Problem], index: int, count: int) -> list[
     if not 1 <= index <= count:
         raise ValueError(f"shard {index}/{count}: expected 1 <= i <= n")
     return list(problems[index - 1::count])
+
+
+# ----------------------------------------------------------------------------------------------
+# Units of the AI Feynman problems (for `recovery.py --units`)
+# ----------------------------------------------------------------------------------------------
+
+# Derived from the physics of each formula in SI units (the AI Feynman database's units.csv gives
+# the same dimensions in its own base of m, s, kg, T, V; that file could not be consulted here).
+# Angles, counts and coefficients are dimensionless (""). Keyed by problem name: the unit of each
+# variable by name, and the unit of y.
+FEYNMAN_UNITS: dict[str, tuple[dict[str, str], str]] = {
+    "I.6.2a": ({"theta": ""}, ""),                                           # a probability density of a pure number
+    "I.8.14": ({"x1": "m", "x2": "m", "y1": "m", "y2": "m"}, "m"),           # distance between two points
+    "I.10.7": ({"m_0": "kg", "v": "m/s", "c": "m/s"}, "kg"),                 # relativistic mass
+    "I.12.1": ({"mu": "", "Nn": "N"}, "N"),                                  # friction: coefficient times normal force
+    "I.12.11": ({"q": "C", "Ef": "V/m", "B": "T", "v": "m/s", "theta": ""}, "N"),   # Lorentz force
+    "I.14.3": ({"m": "kg", "g": "m/s^2", "z": "m"}, "J"),                    # potential energy
+    "I.18.4": ({"m1": "kg", "m2": "kg", "r1": "m", "r2": "m"}, "m"),         # centre of mass
+    "I.25.13": ({"q": "C", "C": "F"}, "V"),                                  # voltage of a capacitor
+    "I.29.4": ({"omega": "rad/s", "c": "m/s"}, "1/m"),                       # wave number
+    "I.34.8": ({"q": "C", "v": "m/s", "B": "T", "p": "kg*m/s"}, "rad/s"),    # cyclotron frequency
+    "I.37.4": ({"I1": "W/m^2", "I2": "W/m^2", "delta": ""}, "W/m^2"),        # interference of intensities
+    "I.39.1": ({"pr": "Pa", "V": "m^3"}, "J"),                               # energy of an ideal gas
+    "I.43.31": ({"mob": "s/kg", "T": "K", "kb": "J/K"}, "m^2/s"),            # Einstein relation: diffusion constant
+    "II.3.24": ({"Pwr": "W", "r": "m"}, "W/m^2"),                            # flux of a point source
+    "II.38.3": ({"Y": "Pa", "A": "m^2", "d": "m", "x": "m"}, "N"),           # Hooke's law from Young's modulus
+    "III.12.43": ({"n": "", "h": "J*s"}, "J*s"),                             # angular momentum, n hbar
+}
+
+
+def problem_units(problem: Problem) -> tuple[list[str], str] | None:
+    """(X_units in the problem's variable order, y_units), or None for a problem without units.
+
+    >>> problem_units(PROBLEMS_BY_NAME["I.14.3"])
+    (['kg', 'm/s^2', 'm'], 'J')
+    """
+    if problem.name not in FEYNMAN_UNITS:
+        return None
+    by_variable, y_unit = FEYNMAN_UNITS[problem.name]
+    return [by_variable[name] for name in problem.variable_names], y_unit

@@ -66,8 +66,8 @@ import numpy as np
 import sympy
 from sympy.parsing.sympy_parser import parse_expr
 
-from problems import (GENERIC_OPERATORS, MAX_TRAIN_ROWS, OPERATOR_MODES, PROBLEMS, SPLITS, Dataset, Problem,
-                      make_dataset, parse_shard, select_problems, shard_problems, split_operators)
+from problems import (FEYNMAN_UNITS, GENERIC_OPERATORS, MAX_TRAIN_ROWS, OPERATOR_MODES, PROBLEMS, SPLITS, Dataset, Problem,
+                      make_dataset, parse_shard, select_problems, shard_problems, split_operators, problem_units)
 
 REPOSITORY = Path(__file__).resolve().parent.parent
 TOOLS = ("pysr_lite", "pyoperon", "gplearn")
@@ -1420,6 +1420,9 @@ def parse_arguments(argv: Sequence[str] | None = None) -> argparse.Namespace:
                         help="change one of pysr_lite's search options (repeatable), to compare settings: "
                              "e.g. --pysr-lite-option weight_rotate_tree=0")
     parser.add_argument("--list", action="store_true", help="list the problems (with their split) and exit")
+    parser.add_argument("--units", action="store_true",
+                        help="pysr_lite only, on the problems with units (AI Feynman): no units, soft and hard "
+                             "dimensional analysis side by side; writes its own section of --output")
     arguments = parser.parse_args(argv)
     tools = [tool.strip() for tool in arguments.tools.split(",") if tool.strip()]
     unknown = [tool for tool in tools if tool not in TOOLS]
@@ -1457,6 +1460,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"{problem.name:16s} {problem.split:9s} {problem.group:10s} {problem.family:13s} "
                   f"noise={problem.noise:<5g} {problem.formula}")
         return 0
+    if arguments.units:
+        return run_units_comparison(arguments)
     if arguments.merge:
         try:
             records, metas = merge_results([Path(path) for path in arguments.merge])
@@ -1517,6 +1522,83 @@ def main(argv: Sequence[str] | None = None) -> int:
             shutil.rmtree(runs_directory, ignore_errors=True)
     done_problems = [p for p in problems if any(r.problem == p.name for r in records)]
     return report(records, done_problems, [metadata()], arguments.output, json_path=arguments.json)
+
+
+# The three ways of running pysr_lite that --units compares, with the options each adds.
+UNIT_MODES = {"no units": {}, "soft": {"dimensional_analysis": "soft"}, "hard": {"dimensional_analysis": "hard"}}
+UNITS_SECTION = ("<!-- units comparison: written by recovery.py --units -->", "<!-- end of units comparison -->")
+
+
+def run_units_comparison(arguments: argparse.Namespace) -> int:
+    """``--units``: pysr_lite on every selected problem that has units (``problems.FEYNMAN_UNITS``)
+    without units, in soft mode and in hard mode, with the same budget, threads, seed and data; the
+    same recovery rule judges each final model. The table replaces its own section of the report
+    (between ``UNITS_SECTION`` markers), or is appended to it, so the main report stays as it is."""
+    chosen = [problem for problem in arguments.problem_list if problem_units(problem) is not None]
+    if not chosen:
+        print("recovery --units: none of the selected problems has units (the AI Feynman ones do)", file=sys.stderr)
+        return 2
+    runs_directory = arguments.runs_dir or tempfile.mkdtemp(prefix="pysr_lite_units_")
+    started, load_before = _datetime.datetime.now(), " ".join(f"{v:.2f}" for v in os.getloadavg())
+    recovered: dict[str, dict[str, RunRecord]] = {}
+    try:
+        for number, problem in enumerate(chosen, start=1):
+            data = make_dataset(problem, arguments.seed)
+            X_units, y_units = problem_units(problem)
+            for mode, options in UNIT_MODES.items():
+                units = {} if mode == "no units" else dict(X_units=X_units, y_units=y_units)
+                settings = RunSettings(seconds=arguments.seconds, threads=arguments.threads, seed=arguments.seed,
+                                       runs_directory=runs_directory, pysr_lite_warm=arguments.pysr_lite_warm,
+                                       pysr_lite_options={**arguments.pysr_lite_options, **units, **options})
+                record = judge_run("pysr_lite", problem, data, run_isolated("pysr_lite", problem, data, settings))
+                recovered.setdefault(problem.name, {})[mode] = record
+                print(f"[{number:2d}/{len(chosen)}] {problem.name:10s} {mode:9s} "
+                      f"{'EXACT' if record.recovered else record.status if record.status != 'ok' else 'no':5s} "
+                      f"{format_seconds(record.seconds):>6s} s  {record.expression[:90]}", flush=True)
+    finally:
+        if arguments.runs_dir is None:
+            shutil.rmtree(runs_directory, ignore_errors=True)
+
+    def cell(record: RunRecord) -> str:
+        if record.status != "ok":
+            return record.status
+        return f"yes, {format_seconds(record.seconds)} s" if record.recovered else "no"
+
+    header = ["problem", "truth", "units (X; y)", *UNIT_MODES]
+    rows = []
+    for problem in chosen:
+        if problem.name in recovered and len(recovered[problem.name]) == len(UNIT_MODES):
+            X_units, y_units = problem_units(problem)
+            rows.append([problem.name, f"`{problem.formula}`", f"{', '.join(u or '1' for u in X_units)}; {y_units or '1'}",
+                         *(cell(recovered[problem.name][mode]) for mode in UNIT_MODES)])
+    complete = [by_mode for by_mode in recovered.values() if len(by_mode) == len(UNIT_MODES)]
+    totals = {mode: sum(by_mode[mode].recovered for by_mode in complete) for mode in UNIT_MODES}
+    rows.append(["**exact recoveries**", "", "", *(f"**{totals[mode]}/{len(complete)}**" for mode in UNIT_MODES)])
+    print()
+    print(text_table(header, rows))
+    command = " ".join(["python benchmarks/recovery.py"] + [shlex.quote(a) for a in sys.argv[1:]])
+    section = "\n".join([
+        UNITS_SECTION[0], "", "## Units: no units, soft and hard dimensional analysis", "",
+        f"`{command}` on {started:%Y-%m-%d %H:%M} ({len(complete)} of the {len(FEYNMAN_UNITS)} problems with units; "
+        f"load average {load_before} at the start, {' '.join(f'{v:.2f}' for v in os.getloadavg())} at the end on "
+        f"{os.cpu_count()} CPUs): pysr_lite alone, {arguments.seconds:g} s per run "
+        f"({'warm' if arguments.pysr_lite_warm else 'cold'} engine), "
+        f"{arguments.threads} thread(s), seed {arguments.seed}; each problem's three runs share the data, budget and "
+        "seed and differ only in `X_units`/`y_units` and `dimensional_analysis` (docs/units.md). The units are "
+        "`problems.FEYNMAN_UNITS`, derived from the physics of each formula. A cell says whether the final model "
+        "(`result.best()`) is an exact recovery under the rule above, and the run's seconds.", "",
+        markdown_table(header, rows), "", UNITS_SECTION[1], ""])
+    if arguments.output and arguments.output.lower() != "none":
+        path = Path(arguments.output)
+        text = path.read_text(encoding="utf-8") if path.exists() else ""
+        if UNITS_SECTION[0] in text and UNITS_SECTION[1] in text:
+            before, rest = text.split(UNITS_SECTION[0], 1)
+            text = before + section + rest.split(UNITS_SECTION[1], 1)[1].lstrip("\n")
+        else:
+            text = text.rstrip("\n") + ("\n\n" if text else "") + section
+        path.write_text(text, encoding="utf-8")
+        print(f"recovery --units: table written to {path}")
+    return 0
 
 
 def report(records: Sequence[RunRecord], problems: Sequence[Problem], metas: Sequence[RunMetadata],

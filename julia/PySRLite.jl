@@ -11,6 +11,7 @@ include("config/mutation_weights.jl")
 include("core/node.jl")                # trees come first: the complexity and constraint options judge them
 include("evaluation/complexity.jl")
 include("evaluation/constraints.jl")
+include("evaluation/dimensions.jl")    # the units of the features and the target (PySR's X_units / y_units)
 include("config/options.jl")
 
 include("core/dataset.jl")
@@ -38,4 +39,5 @@ include("search/run_folder.jl")
 include("search/protocol.jl")
 include("search/julia_api.jl")
 
-export Options, Dataset, equation_search, equation_string, node_count, compute_complexity, eval_tree_array, ElementwiseLoss
+export Options, Dataset, equation_search, equation_string, node_count, compute_complexity, eval_tree_array, ElementwiseLoss,
+       dimensionally_consistent

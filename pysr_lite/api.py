@@ -35,6 +35,7 @@ from .options import check_complexity_of_variables, option_parameters, options_h
 from .output_paths import check_output_directory
 from .protocol import read_protocol_log, statistics
 from .run_folder import HALL_OF_FAME_FILE, create_run_directory, read_checkpoint, read_run_folder, write_run_folder
+from .units import SearchUnits, validate_units
 
 
 @dataclass(frozen=True, repr=False)
@@ -56,27 +57,45 @@ class Equation:
     sympy_format: sympy.Expr
     lambda_format: Callable[[np.ndarray], np.ndarray]
     operators: OperatorTable = field(default_factory=lambda: BUILTIN_OPERATORS)
+    dimensionally_consistent: bool = True  # always True without units
+    units: SearchUnits | None = None  # the search's X_units / y_units, read
 
     @classmethod
     def from_text(
         cls, complexity: int, loss: float, score: float, equation: str, variable_names: Sequence[str],
-        operators: OperatorTable = BUILTIN_OPERATORS,
+        operators: OperatorTable = BUILTIN_OPERATORS, dimensionally_consistent: bool = True,
+        units: "SearchUnits | None" = None,
     ) -> "Equation":
         """The equation with its sympy and numpy forms built from ``equation`` (its text)."""
         expression, function = equation_forms(equation, variable_names, operators)
-        return cls(complexity, loss, score, equation, tuple(variable_names), expression, function, operators)
+        return cls(complexity, loss, score, equation, tuple(variable_names), expression, function, operators,
+                   dimensionally_consistent, units)
 
     def __reduce__(self):
-        return (Equation.from_text, (self.complexity, self.loss, self.score, self.equation, self.variable_names, self.operators))
+        return (Equation.from_text, (self.complexity, self.loss, self.score, self.equation, self.variable_names,
+                                     self.operators, self.dimensionally_consistent, self.units))
 
     def __getitem__(self, column: str) -> Any:
         if column not in COLUMNS:
             raise KeyError(f"{column!r}; an equation has {', '.join(COLUMNS)}")
         return getattr(self, column)
 
-    def sympy(self) -> sympy.Expr:
-        """The equation as a sympy expression (variables are plain symbols named as the features)."""
-        return self.sympy_format
+    def sympy(self, units: bool = False) -> sympy.Expr:
+        """The equation as a sympy expression (variables are plain symbols named as the features).
+
+        ``units=True`` multiplies each variable by its unit as a ``sympy.physics.units``
+        expression in SI base units (``x0*meter``, ``km`` as ``1000*meter``), so that
+        ``sympy.physics.units.convert_to`` can work with the result. Constants stay plain
+        numbers: a free constant carries whatever units make the equation consistent.
+        """
+        if not units:
+            return self.sympy_format
+        if self.units is None:
+            raise ValueError("this search had no X_units or y_units: there are no units to attach; "
+                             "pass X_units=[...] (and y_units) to search() or fit()")
+        with_units = {sympy.Symbol(name): sympy.Symbol(name) * unit.to_sympy()
+                      for name, unit in zip(self.variable_names, self.units.features)}
+        return self.sympy_format.xreplace(with_units)
 
     def latex(self, precision: int = 3) -> str:
         """LaTeX of the equation, constants rounded to ``precision`` significant digits."""
@@ -97,9 +116,10 @@ class Equation:
         return np.broadcast_to(values, (features.shape[0],)).copy()
 
     def __repr__(self) -> str:
+        units = "" if self.dimensionally_consistent else ", dimensionally_consistent=False"
         return (
             f"Equation(complexity={self.complexity}, loss={self.loss:.6g}, score={self.score:.6g}, "
-            f"equation={self.equation!r})"
+            f"equation={self.equation!r}{units})"
         )
 
 
@@ -107,8 +127,9 @@ class SearchResult:
     """The Pareto front of one search (or of a run folder, see ``load_result``).
 
     ``equations`` is a DataFrame, one row per complexity, with columns ``complexity, loss, score,
-    equation, sympy_format, lambda_format``; ``index`` arguments are row positions in it, and
-    ``None`` means the best equation (``best()``).
+    equation, sympy_format, lambda_format, dimensionally_consistent``; ``index`` arguments are row
+    positions in it, and ``None`` means the best equation (``best()``). ``units`` are the
+    search's X_units / y_units, read (None without units).
     """
 
     def __init__(
@@ -118,12 +139,14 @@ class SearchResult:
         run_directory: str | os.PathLike,
         stats: dict[str, Any] | None = None,
         operators: OperatorTable = BUILTIN_OPERATORS,
+        units: SearchUnits | None = None,
     ):
         self.equations = equations.reset_index(drop=True)
         self.variable_names = list(variable_names)
         self.run_directory = Path(run_directory)
         self.stats = dict(stats or {})
         self.operators = operators
+        self.units = units
 
     def __len__(self) -> int:
         return len(self.equations)
@@ -132,7 +155,7 @@ class SearchResult:
     # of user operators need their mappings); both are rebuilt from the equation text.
     def __getstate__(self) -> dict[str, Any]:
         state = dict(self.__dict__)
-        state["equations"] = self.equations[["complexity", "loss", "score", "equation"]].copy()
+        state["equations"] = self.equations[_TEXT_COLUMNS].copy()
         return state
 
     def __setstate__(self, state: dict[str, Any]) -> None:
@@ -142,8 +165,8 @@ class SearchResult:
     def with_operators(self, operators: OperatorTable) -> "SearchResult":
         """The same front read with another operator table (e.g. once custom operators' sympy
         forms are given again after unpickling)."""
-        front = with_callables(self.equations[["complexity", "loss", "score", "equation"]], self.variable_names, operators)
-        return SearchResult(front, self.variable_names, self.run_directory, self.stats, operators)
+        front = with_callables(self.equations[_TEXT_COLUMNS], self.variable_names, operators)
+        return SearchResult(front, self.variable_names, self.run_directory, self.stats, operators, self.units)
 
     def best_index(self) -> int:
         """Row of PySR's "best" equation: highest score among those with loss <= 1.5 * lowest."""
@@ -170,6 +193,8 @@ class SearchResult:
             sympy_format=row["sympy_format"],
             lambda_format=row["lambda_format"],
             operators=self.operators,
+            dimensionally_consistent=bool(row.get("dimensionally_consistent", True)),
+            units=self.units,
         )
 
     def best(self) -> Equation:
@@ -180,8 +205,8 @@ class SearchResult:
         """Predictions of equation ``index`` (None: the best one) on X."""
         return self.equation(index).predict(X)
 
-    def sympy(self, index: int | None = None) -> sympy.Expr:
-        return self.equation(index).sympy()
+    def sympy(self, index: int | None = None, units: bool = False) -> sympy.Expr:
+        return self.equation(index).sympy(units=units)
 
     def latex(self, index: int | None = None, precision: int = 3) -> str:
         return self.equation(index).latex(precision=precision)
@@ -214,11 +239,13 @@ class SearchResult:
         if len(self):
             best = self.best_index()
             lines.append(f"{'':8}{'complexity':>10}  {'loss':<11}{'score':<11}equation")
+            consistent = self.equations.get("dimensionally_consistent", pd.Series(True, index=self.equations.index))
             for row, (complexity, loss, score, expression) in enumerate(
                 self.equations[["complexity", "loss", "score", "sympy_format"]].itertuples(index=False)
             ):
                 marker = "best >>" if row == best else ""
-                lines.append(f"{marker:8}{complexity:>10}  {loss:<11.4g}{score:<11.4g}{expression}")
+                flag = "" if consistent.iloc[row] else "   (units inconsistent)"
+                lines.append(f"{marker:8}{complexity:>10}  {loss:<11.4g}{score:<11.4g}{expression}{flag}")
         return "\n".join(lines)
 
 
@@ -251,17 +278,23 @@ def load_result(
         done, last_progress = read_protocol_log(run_directory / "engine_stdout.log")
         stats = statistics(done, last_progress)
     return SearchResult(read_hall_of_fame(hall_of_fame, variable_names, operators), variable_names, run_directory, stats,
-                        operators)
+                        operators, units=spec.units)
+
+
+# What a front is without its sympy and numpy columns (how results pickle).
+_TEXT_COLUMNS = ["complexity", "loss", "score", "equation", "dimensionally_consistent"]
 
 
 def with_callables(front: pd.DataFrame, variable_names: Sequence[str], operators: OperatorTable) -> pd.DataFrame:
-    """``front`` (complexity, loss, score, equation) with its sympy and numpy columns rebuilt
-    from the equation text."""
+    """``front`` (complexity, loss, score, equation[, dimensionally_consistent]) with its sympy
+    and numpy columns rebuilt from the equation text, in ``COLUMNS`` order."""
     forms = [equation_forms(text, variable_names, operators) for text in front["equation"]]
     front = front.reset_index(drop=True).copy()
     front["sympy_format"] = [expression for expression, _ in forms]
     front["lambda_format"] = [function for _, function in forms]
-    return front
+    if "dimensionally_consistent" not in front:
+        front["dimensionally_consistent"] = True
+    return front[COLUMNS]
 
 
 def _operators_of_run(run_directory: Path, custom: dict[str, int], sympy_mappings: dict[str, Any]) -> OperatorTable:
@@ -286,6 +319,8 @@ def search(
     variable_names: Sequence[str] | None = None,
     weights: Any = None,
     resume_from: str | os.PathLike | None = None,
+    X_units: Sequence[str] | None = None,
+    y_units: str | Sequence[str] | None = None,
     **options: Any,
 ) -> SearchResult:
     """Search for equations y ≈ f(X); return the Pareto front of accuracy against complexity.
@@ -294,6 +329,10 @@ def search(
     variable names unless ``variable_names`` is given); y has one value per row; ``weights``
     (optional, non-negative) weight each row's squared error. Every option below can be passed
     by keyword; unknown names are rejected with the closest known one.
+
+    ``X_units`` (one unit per feature, e.g. ``["m", "s"]``) and ``y_units`` (``"m/s"``) turn on
+    dimensional analysis (PySR's arguments; see docs/units.md): inconsistent equations are
+    penalised (``dimensional_analysis="soft"``) or rejected (``"hard"``).
 
     The run is kept in a fresh folder ``<output_directory>/<date>_<time>_<hex>`` (options,
     data, the engine's front, its checkpoint and logs). Ctrl-C stops the engine and returns the
@@ -311,13 +350,14 @@ def search(
     dataset = prepare_dataset(X, y, weights=weights, variable_names=variable_names, operators=operators)
     check_complexity_of_variables(resolved, dataset.n_features)
     warn_about_settings(options, dataset.n_rows)
+    units = validate_units(X_units, y_units, dataset.n_features)
     entries = toml_entries(resolved)  # before creating a folder: what cannot be written fails here
     checkpoint = None if resume_from is None else read_checkpoint(resume_from)
     engine = locate_engine()  # likewise: a missing Julia leaves nothing behind
     run_directory = create_run_directory(resolved["output_directory"], resolved["run_id"])
     write_run_folder(run_directory, dataset, entries, precision=resolved["precision"], operators=operators,
                      user_functions=resolved["user_functions"],
-                     resume_checkpoint=None if checkpoint is None else checkpoint.text)
+                     resume_checkpoint=None if checkpoint is None else checkpoint.text, units=units)
     run = run_in_persistent_engine if resolved["persistent_engine"] else run_engine
     try:
         report = run(
@@ -361,6 +401,8 @@ search.__signature__ = inspect.Signature(
         inspect.Parameter("variable_names", inspect.Parameter.KEYWORD_ONLY, default=None),
         inspect.Parameter("weights", inspect.Parameter.KEYWORD_ONLY, default=None),
         inspect.Parameter("resume_from", inspect.Parameter.KEYWORD_ONLY, default=None),
+        inspect.Parameter("X_units", inspect.Parameter.KEYWORD_ONLY, default=None),
+        inspect.Parameter("y_units", inspect.Parameter.KEYWORD_ONLY, default=None),
         *option_parameters(),
     ],
     return_annotation=SearchResult,

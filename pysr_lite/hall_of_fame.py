@@ -25,8 +25,12 @@ from .equations import EquationSyntaxError, parse_equation, to_numpy, to_sympy
 from .model_selection import chosen_index
 from .operators import BUILTIN_OPERATORS, OperatorTable
 
-HEADER = ["complexity", "loss", "equation"]
-COLUMNS = ["complexity", "loss", "score", "equation", "sympy_format", "lambda_format"]
+HEADER = ["complexity", "loss", "equation", "dimensionally_consistent"]
+# Fronts written before units existed lack the last column (their equations are all consistent:
+# without units everything is dimensionless).
+HEADER_BEFORE_UNITS = HEADER[:3]
+COLUMNS = ["complexity", "loss", "score", "equation", "sympy_format", "lambda_format", "dimensionally_consistent"]
+_BOOLEANS = {"true": True, "false": False}
 
 
 class HallOfFameError(ValueError):
@@ -66,14 +70,20 @@ def read_hall_of_fame(
 ) -> pd.DataFrame:
     """The front in ``path`` as a DataFrame with columns ``COLUMNS``, rows by complexity.
 
-    ``sympy_format`` holds sympy expressions and ``lambda_format`` numpy callables (X -> y).
-    Raises HallOfFameError for a damaged file and EquationSyntaxError for an equation that is
-    not in the protocol's grammar (naming the file and row).
+    ``sympy_format`` holds sympy expressions and ``lambda_format`` numpy callables (X -> y);
+    ``dimensionally_consistent`` is a bool (True for every row without units, and in files
+    written before units existed). Raises HallOfFameError for a damaged file and
+    EquationSyntaxError for an equation that is not in the protocol's grammar (naming the file
+    and row).
     """
     path = Path(path)
     table = read_front_csv(path)
+    if list(table.columns) == HEADER_BEFORE_UNITS:
+        table["dimensionally_consistent"] = "true"
     if list(table.columns) != HEADER:
-        raise HallOfFameError(f"{path} has columns {list(table.columns)}; expected {HEADER}")
+        raise HallOfFameError(
+            f"{path} has columns {list(table.columns)}; expected {HEADER} (or the first three, as written before units)"
+        )
     return front_from_rows(table.itertuples(index=False), variable_names, operators, path)
 
 
@@ -98,15 +108,19 @@ def read_front_csv(path: Path, text: str | None = None) -> pd.DataFrame:
 
 
 def front_from_rows(
-    rows: Iterable[tuple[str, str, str]],
+    rows: Iterable[tuple[str, ...]],
     variable_names: Sequence[str],
     operators: OperatorTable = BUILTIN_OPERATORS,
     path: str | os.PathLike = "the front",
 ) -> pd.DataFrame:
-    """The front DataFrame (``COLUMNS``) of (complexity, loss, equation) text rows, each checked;
-    errors name ``path`` and the row."""
-    complexities, losses, texts, expressions, functions = [], [], [], [], []
-    for row, (complexity_text, loss_text, text) in enumerate(rows, start=1):
+    """The front DataFrame (``COLUMNS``) of (complexity, loss, equation[, dimensionally_consistent])
+    text rows, each checked; errors name ``path`` and the row."""
+    complexities, losses, texts, expressions, functions, consistent = [], [], [], [], [], []
+    for row, (complexity_text, loss_text, text, *rest) in enumerate(rows, start=1):
+        consistent_text = rest[0] if rest else "true"
+        if consistent_text not in _BOOLEANS:
+            raise HallOfFameError(f"{path} row {row}: dimensionally_consistent must be true or false, got {consistent_text!r}")
+        consistent.append(_BOOLEANS[consistent_text])
         complexity = _parse_number(complexity_text, int, path, row, "complexity")
         loss = _parse_number(loss_text, float, path, row, "loss")
         if complexity < 1:
@@ -136,6 +150,7 @@ def front_from_rows(
             "equation": texts,
             "sympy_format": expressions,
             "lambda_format": functions,
+            "dimensionally_consistent": np.array(consistent, dtype=bool),
         },
         columns=COLUMNS,
     )

@@ -50,12 +50,14 @@ def weight_columns(weights: Any, n_rows: int, n_outputs: int) -> list[Any]:
 
 def search_each_output(
     X: Any, y: Any, *, variable_names: Sequence[str] | None = None, weights: Any = None,
-    resume_from: Sequence[Any] | None = None, **options: Any
+    resume_from: Sequence[Any] | None = None, X_units: Sequence[str] | None = None,
+    y_units: str | Sequence[str] | None = None, **options: Any
 ) -> list[SearchResult]:
     """Search each column of ``y`` in turn; return one ``SearchResult`` per column.
 
     Takes ``search()``'s options; ``output_directory`` and ``run_id`` name the run folder that
-    holds every output's folder. ``resume_from`` gives, per output, a run folder to resume (or None).
+    holds every output's folder. ``resume_from`` gives, per output, a run folder to resume (or None);
+    ``y_units`` one unit per output (a single unit applies to every output), as in PySR.
     """
     targets = prepare_targets(y)
     n_outputs = targets.shape[1]
@@ -66,9 +68,15 @@ def search_each_output(
     write_outputs_file(run_directory, n_outputs)
     per_output = dict(options, output_directory=run_directory)
     resume = list(resume_from) if resume_from is not None else [None] * n_outputs
+    if y_units is not None and not isinstance(y_units, str):
+        y_units = list(y_units)
+        if len(y_units) != n_outputs:
+            raise ValueError(f"y_units has {len(y_units)} units but y has {n_outputs} outputs; give one per output")
+    units_of = (lambda output: y_units) if y_units is None or isinstance(y_units, str) else (lambda output: y_units[output])
     return [
         search(X, targets[:, output], variable_names=variable_names, weights=columns[output],
-               resume_from=resume[output], **dict(per_output, run_id=output_folder_name(output)))
+               resume_from=resume[output], X_units=X_units, y_units=units_of(output),
+               **dict(per_output, run_id=output_folder_name(output)))
         for output in range(n_outputs)
     ]
 

@@ -399,6 +399,29 @@ def _check_nested_constraints(name: str, value: Any) -> dict[str, dict[str, int]
 NESTED_CONSTRAINTS = Kind("a dict from operator name to a dict of nested operator limits", _check_nested_constraints, _literal)
 
 
+# --- dimensional analysis (units are arguments of search() and fit(); these say what to do with them)
+
+# What a custom operator may declare about dimensions besides copying a built-in operator's rule.
+DIMENSIONLESS_RULE = "dimensionless"
+
+
+def _check_operator_dimensions(name: str, value: Any) -> dict[str, str | float]:
+    expected = "a dict from custom operator name to a built-in operator's name, 'dimensionless' or a power, e.g. {'inv2': -2}"
+    checked: dict[str, str | float] = {}
+    for operator, rule in _operator_mapping(name, value, expected).items():
+        where = f"{name}[{operator!r}]"
+        if isinstance(rule, str):
+            checked[operator] = rule.strip()
+        elif _is_real(rule) and math.isfinite(float(rule)):
+            checked[operator] = float(rule)
+        else:
+            _fail(where, "a built-in operator's name (its rule is copied), 'dimensionless', or a power for a unary operator", rule)
+    return checked
+
+
+OPERATOR_DIMENSIONS = Kind("a dict from custom operator name to its dimensional rule", _check_operator_dimensions, _literal)
+
+
 # ----------------------------------------------------------------------------------------------
 # The table
 # ----------------------------------------------------------------------------------------------
@@ -517,6 +540,11 @@ OPTIONS: tuple[OptionSpec, ...] = (
     OptionSpec("complexity_of_variables", None, optional(VARIABLE_COMPLEXITIES), "complexity of each variable: one number, or a list of one per feature (or pass it to SymbolicRegressor.fit, not both) (None: 1)", to_toml=none_as(1)),
     OptionSpec("constraints", None, optional(CONSTRAINTS), "largest complexity of each argument of an operator: {'^': (-1, 1), 'sin': 5} allows any base but only an exponent of complexity 1, and sin of at most 5; -1: no limit. + and - need equal limits; the looser limit of * is put on the left (PySR's rules)", to_toml=_unless_empty),
     OptionSpec("nested_constraints", None, optional(NESTED_CONSTRAINTS), "most occurrences of an operator nested inside another: {'sin': {'sin': 0, 'cos': 1}} allows no sin and at most one cos along any path inside a sin; -1: no limit", to_toml=_unless_empty),
+    # --- dimensional analysis, when X_units / y_units are given to search() or fit() (see docs/units.md)
+    OptionSpec("dimensional_analysis", "soft", choice("soft", "hard"), "what happens to an equation whose units are inconsistent: 'soft' adds dimensional_constraint_penalty to its loss (PySR's behaviour); 'hard' rejects it, so no population or front ever holds one"),
+    OptionSpec("dimensional_constraint_penalty", None, optional(real(0)), "soft mode: added to the loss of a dimensionally inconsistent equation, in the loss's own units (None: 1000.0, PySR's default); not added to a loss_function's value", to_toml=none_as(1000.0)),
+    OptionSpec("dimensionless_constants_only", False, BOOLEAN, "constants are pure numbers instead of wildcards that take whatever units make an equation consistent"),
+    OptionSpec("operator_dimensions", None, optional(OPERATOR_DIMENSIONS), "how each custom operator treats units: the name of a built-in operator of the same arity whose rule it shares ({'myplus': '+', 'mycos': 'cos'}), 'dimensionless', or for a unary operator a power ({'inv2': -2}); undeclared custom operators need dimensionless arguments", to_toml=_unless_empty),
     # --- mini-batches
     OptionSpec("batching", False, BOOLEAN, "evaluate the loss on random mini-batches during evolution"),
     OptionSpec("batch_size", 50, integer(1, 10**9), "rows per mini-batch when batching"),
@@ -751,8 +779,36 @@ def resolve_operator_options(options: dict[str, Any]) -> None:
             constraints[name] = (right, left)  # PySR: the complex factor goes on the left
     if options["constraints"] is not None:
         options["constraints"] = constraints
+    if options["operator_dimensions"] is not None:
+        options["operator_dimensions"] = _dimension_rules(options["operator_dimensions"], arity, options["operator_table"])
     if "^" in arity and arity["^"] == 2 and "^" not in constraints:
         _warn_user(POWER_WITHOUT_CONSTRAINT_WARNING)
+
+
+def _dimension_rules(declared: Mapping[str, str | float], arity: Mapping[str, int],
+                     operators: OperatorTable) -> dict[str, str | float]:
+    """``operator_dimensions`` checked against the search's operators: only custom operators
+    declare a rule (built-ins have fixed ones), and a rule copied from a built-in operator names
+    one of the same arity (PySR's aliases resolved)."""
+    custom = {operator.name for operator in operators.custom}
+    rules: dict[str, str | float] = {}
+    for name, rule in declared.items():
+        where = f"operator_dimensions[{name!r}]"
+        if name not in custom:
+            why = "a built-in operator, whose dimensional rule is fixed" if name in BUILTIN_OPERATORS.names() \
+                else f"not a custom operator of this search (its custom operators: {', '.join(sorted(custom)) or 'none'})"
+            raise ValueError(f"{where}: {name!r} is {why}; declare only custom operators")
+        if isinstance(rule, float):
+            if arity[name] != 1:
+                raise ValueError(f"{where} = {rule!r}: a power is for unary operators; give a binary operator "
+                                 "a built-in operator's name such as '+' or '*'")
+        elif rule != DIMENSIONLESS_RULE:
+            try:
+                rule = BUILTIN_OPERATORS.canonical_name(rule, arity[name])
+            except ValueError as error:
+                raise ValueError(f"{where}: {error}, or 'dimensionless'") from None
+        rules[name] = rule
+    return rules
 
 
 def check_complexity_of_variables(options: Mapping[str, Any], n_features: int) -> None:

@@ -146,6 +146,8 @@ class SymbolicRegressor(RegressorMixin, MultiOutputMixin, BaseEstimator):
         Xresampled: Any = None,
         variable_names: Sequence[str] | None = None,
         complexity_of_variables: Any = None,
+        X_units: Sequence[str] | None = None,
+        y_units: str | Sequence[str] | None = None,
     ) -> "SymbolicRegressor":
         """Search for equations y ≈ f(X) with this estimator's options; returns self.
 
@@ -155,6 +157,8 @@ class SymbolicRegressor(RegressorMixin, MultiOutputMixin, BaseEstimator):
         are used otherwise). ``complexity_of_variables`` (one number, or one per feature) may be
         given here instead of to the constructor, as in PySR, but not in both places.
         ``Xresampled``: with ``denoise=True``, the points where the smoothed y is searched.
+        ``X_units`` / ``y_units`` are the units of the features and the target (one per output), as in
+        PySR (see ``search`` and docs/units.md).
         """
         if y is None:
             raise ValueError(f"{type(self).__name__} requires y to be passed, but the target y is None")
@@ -210,14 +214,15 @@ class SymbolicRegressor(RegressorMixin, MultiOutputMixin, BaseEstimator):
         previous = self._previous_runs(n_outputs)
         if n_outputs == 1:
             results = [search(search_features, search_targets, variable_names=names, weights=per_output_weights[0],
-                              resume_from=previous[0], **options)]
+                              resume_from=previous[0], X_units=X_units, y_units=y_units, **options)]
             run_directory = results[0].run_directory
         else:
             results = search_each_output(search_features, search_targets, variable_names=names, weights=weights,
-                                         resume_from=previous, **options)
+                                         resume_from=previous, X_units=X_units, y_units=y_units, **options)
             run_directory = results[0].run_directory.parent
 
         self._set_fitted(results, feature_names_in, names, selection_mask, run_directory)
+        self.X_units_, self.y_units_ = X_units, y_units   # as PySR keeps them
         write_estimator_record(run_directory, self._record())
         return self
 

@@ -33,6 +33,7 @@ import numpy as np
 
 from .data import Dataset, validate_variable_names
 from .operators import OperatorTable
+from .units import SearchUnits, UnitError, validate_units
 
 PROTOCOL_VERSION = 2
 OPTIONS_FILE = "options.toml"
@@ -248,6 +249,25 @@ class RunSpec:
     variable_names: list[str]
     settings: dict[str, Any]  # every key of options.toml (tables included)
     custom_operators: dict[str, int]  # user operator name -> arity
+    units: SearchUnits | None = None  # X_units / y_units as the user wrote them, read again
+
+
+def units_table(units: SearchUnits) -> dict[str, Any]:
+    """options.toml's ``[units]`` table: the unit text as given (for people and ``load_result``)
+    and the exponents the engine uses, one list of 7 per feature (docs/protocol.md).
+
+    >>> from pysr_lite.units import validate_units
+    >>> units_table(validate_units(["km", "s"], "m/s", n_features=2))["X_dimensions"][0]
+    [1.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0]
+    """
+    table: dict[str, Any] = {
+        "X": [unit.text for unit in units.features],
+        "X_dimensions": [[float(exponent) for exponent in unit.exponents] for unit in units.features],
+    }
+    if units.target is not None:
+        table["y"] = units.target.text
+        table["y_dimensions"] = [float(exponent) for exponent in units.target.exponents]
+    return table
 
 
 def write_run_folder(
@@ -259,12 +279,14 @@ def write_run_folder(
     operators: OperatorTable,
     user_functions: Mapping[str, str],
     resume_checkpoint: str | None = None,
+    units: SearchUnits | None = None,
 ) -> Path:
     """Write a run's data, options.toml and (when needed) user.jl; return the folder.
 
     ``entries`` are the option entries for options.toml (``options.toml_entries``);
     ``user_functions`` maps a role (``USER_FUNCTION_ROLES``) to its Julia source;
-    ``resume_checkpoint`` is the text of a checkpoint to resume from (see ``read_checkpoint``).
+    ``resume_checkpoint`` is the text of a checkpoint to resume from (see ``read_checkpoint``);
+    ``units`` (``units.validate_units``) become the ``[units]`` table.
     """
     run_directory = Path(run_directory)
     write_data_files(run_directory, dataset, precision)
@@ -276,6 +298,8 @@ def write_run_folder(
         "variable_names": list(dataset.variable_names),
         **entries,
     }
+    if units is not None:
+        document["units"] = units_table(units)
     custom = operators.custom
     if custom or user_functions:
         document["user_functions"] = {
@@ -350,7 +374,21 @@ def read_run_folder(run_directory: str | os.PathLike) -> RunSpec:
         names = validate_variable_names(_field(settings, "variable_names", list, path), n_features)
     except ValueError as error:
         raise RunFolderError(f"{path}: {error}") from None
-    return RunSpec(n_rows, n_features, precision, has_weights, names, settings, custom_operators)
+    return RunSpec(n_rows, n_features, precision, has_weights, names, settings, custom_operators,
+                   _read_units(settings, n_features, path))
+
+
+def _read_units(settings: Mapping[str, Any], n_features: int, path: Path) -> SearchUnits | None:
+    """The units of a run, read again from their text in ``[units]`` (None without the table)."""
+    table = settings.get("units")
+    if table is None:
+        return None
+    if not isinstance(table, dict) or "X" not in table:
+        raise RunFolderError(f"{path}: [units] must be a table with the units of X")
+    try:
+        return validate_units(table["X"], table.get("y"), n_features)
+    except UnitError as error:
+        raise RunFolderError(f"{path}: [units]: {error}") from None
 
 
 # ----------------------------------------------------------------------------------------------

@@ -43,7 +43,9 @@ def assert_front_follows_protocol(result):
     """The front is sorted by complexity, each row strictly better than every simpler one, and
     complexity is the node count of the equation text."""
     front = result.equations
-    assert list(front.columns) == ["complexity", "loss", "score", "equation", "sympy_format", "lambda_format"]
+    assert list(front.columns) == ["complexity", "loss", "score", "equation", "sympy_format", "lambda_format",
+                                   "dimensionally_consistent"]
+    assert front["dimensionally_consistent"].all()   # no units: everything is consistent
     assert front["complexity"].is_monotonic_increasing and front["complexity"].is_unique
     assert (np.diff(front["loss"]) < 0).all(), front
     assert front["score"].iloc[0] == 0
@@ -319,7 +321,9 @@ def make_run_folder(tmp_path, hall_of_fame_text):
     "text, error, message",
     [
         ('complexity,loss,equation\n1,0.5,"x0\n', HallOfFameError, "cannot be read as CSV"),
-        ("complexity,loss\n1,0.5\n", HallOfFameError, "expected \\['complexity', 'loss', 'equation'\\]"),
+        ("complexity,loss\n1,0.5\n", HallOfFameError, "expected \\['complexity', 'loss', 'equation', 'dimensionally_consistent'\\]"),
+        ('complexity,loss,equation,dimensionally_consistent\n1,0.5,"x0",maybe\n', HallOfFameError,
+         "dimensionally_consistent must be true or false, got 'maybe'"),
         ("complexity,loss,equation\n", HallOfFameError, "holds no equation"),
         ("", HallOfFameError, "cannot be read as CSV"),
         ('complexity,loss,equation\n1,0.5,"x0"\n1,0.4,"x1"\n', HallOfFameError, "complexities must increase"),

@@ -347,3 +347,27 @@ def test_shards_merge_into_one_report(tmp_path):
     recovery.save_json(tmp_path / "other.json", records, meta)
     with pytest.raises(ValueError, match="seconds"):
         recovery.merge_results([paths[0], tmp_path / "other.json"])
+
+
+@pytest.mark.parametrize("name", sorted(problems.FEYNMAN_UNITS))
+def test_every_feynman_formula_is_consistent_with_its_units(name):
+    """The units table (derived from the physics) checked by sympy's own unit system: the truth,
+    with every variable a number times its unit, has the units of y."""
+    from sympy.physics import units as si
+
+    from pysr_lite.units import parse_unit
+
+    problem = PROBLEMS_BY_NAME[name]
+    X_units, y_unit = problems.problem_units(problem)
+    assert len(X_units) == len(problem.variables)
+    with_units = {symbol: sympy.Rational(3, 2) * parse_unit(unit).to_sympy() for symbol, unit in zip(problem.symbols, X_units)}
+    ratio = problem.expression.xreplace(with_units) / parse_unit(y_unit).to_sympy()
+    base = [si.meter, si.kilogram, si.second, si.ampere, si.kelvin, si.mole, si.candela]
+    assert not si.convert_to(sympy.simplify(ratio), base).atoms(si.Quantity), ratio
+
+
+def test_only_feynman_problems_have_units():
+    # The 16 AI Feynman problems of the first set have units; the 22 added for issue 11 do not yet.
+    feynman = {problem.name for problem in PROBLEMS if problem.family == "AI Feynman"}
+    assert set(problems.FEYNMAN_UNITS) <= feynman and len(problems.FEYNMAN_UNITS) >= 16
+    assert problems.problem_units(PROBLEMS_BY_NAME["Nguyen-1"]) is None

@@ -28,6 +28,7 @@ FURTHER_SEARCH_KEYS = {
     "optimizer_algorithm", "optimizer_nrestarts", "optimize_probability", "optimizer_iterations",
     "perturbation_factor", "should_simplify", "should_optimize_constants", "warmup_maxsize_by",
     "batching", "batch_size", "complexity_of_constants", "complexity_of_variables",
+    "dimensional_analysis", "dimensional_constraint_penalty", "dimensionless_constants_only",
 }
 
 

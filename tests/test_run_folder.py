@@ -80,6 +80,34 @@ def test_floats_have_exponents_without_leading_zeros():
     assert parse_toml(text) == {"values": values}
 
 
+def test_small_floats_are_written_without_exponent_zeros_julia_1_5_refuses():
+    text = format_toml({"early_stop_loss": 1e-08, "tiny": -3e-05, "huge": 1e100})
+    assert text == "early_stop_loss = 1e-8\ntiny = -3e-5\nhuge = 1e+100\n"
+    assert parse_toml(text) == {"early_stop_loss": 1e-8, "tiny": -3e-5, "huge": 1e100}
+
+
+def test_units_go_to_a_units_table_and_read_back(tmp_path):
+    from pysr_lite.data import prepare_dataset
+    from pysr_lite.options import resolve_options, toml_entries
+    from pysr_lite.run_folder import write_run_folder
+    from pysr_lite.units import validate_units
+
+    resolved = resolve_options(random_state=0)
+    dataset = prepare_dataset(uniform_data(n_rows=3), np.ones(3))
+    write_run_folder(tmp_path, dataset, toml_entries(resolved), precision=64, operators=resolved["operator_table"],
+                     user_functions={}, units=validate_units(["km", "s^-1"], "m/s", n_features=2))
+    spec = read_run_folder(tmp_path)
+    assert spec.settings["units"] == {
+        "X": ["km", "s^-1"], "y": "m/s",
+        "X_dimensions": [[1.0, 0, 0, 0, 0, 0, 0], [0, 0, -1.0, 0, 0, 0, 0]], "y_dimensions": [1.0, 0, -1.0, 0, 0, 0, 0],
+    }
+    assert [unit.text for unit in spec.units.features] == ["km", "s^-1"] and spec.units.target.text == "m/s"
+    path = tmp_path / "options.toml"
+    path.write_text(path.read_text().replace('y = "m/s"', 'y = "m/furlong"'))
+    with pytest.raises(RunFolderError, match="\\[units\\]: y_units: cannot read the unit 'm/furlong'"):
+        read_run_folder(tmp_path)
+
+
 def test_run_folders_are_private_whatever_the_umask(tmp_path):
     previous = os.umask(0o002)
     try:

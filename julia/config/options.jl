@@ -17,6 +17,12 @@ const DEFAULT_OPTIONS = (
     complexity_of_variables = 1,        # complexity of a variable, or a vector of one per feature
     constraints = nothing,       # Dict operator => largest complexity of its argument(s), e.g. Dict("^" => (-1, 1), "sin" => 5); -1: none
     nested_constraints = nothing,  # Dict operator => Dict(operator => most nested occurrences), e.g. Dict("sin" => Dict("cos" => 0))
+    X_units = nothing,           # per feature, exponents of (m, kg, s, A, K, mol, cd): [[1, 0, 0, 0, 0, 0, 0], [0, 0, 1, 0, 0, 0, 0]] for m, s
+    y_units = nothing,           # the target's exponents; nothing: the output's dimensions are free
+    dimensional_analysis = "soft",         # "soft": penalise inconsistent equations; "hard": reject them
+    dimensional_constraint_penalty = 1000.0,  # added to the loss of an inconsistent equation (soft mode)
+    dimensionless_constants_only = false,  # constants are dimensionless instead of wildcards
+    operator_dimensions = nothing,  # Dict user operator => its rule: a built-in's name ("+", "cos"), "dimensionless", or a power (unary)
     timeout_in_seconds = 0.0,    # 0: none
     max_evals = 0,               # 0: none
     early_stop_loss = -Inf,      # stop when an equation reaches this loss
@@ -75,13 +81,16 @@ function of (prediction, target[, weight]); `loss_function` a function of (tree,
 options); `early_stop_condition` a loss threshold (`early_stop_loss`), a function of (loss,
 complexity) or Julia source of one. `complexity_of_operators`, `constraints` and
 `nested_constraints` are keyed by operator name (or the operator's function), as a Dict or pairs;
-see `ComplexityWeights` and `OperatorConstraints`.
+see `ComplexityWeights` and `OperatorConstraints`. `X_units` / `y_units` are exponents of the SI
+base units (see `DimensionalAnalysis`).
 
 ```julia
 options = Options(binary_operators=["+", "*"], unary_operators=["cos"], maxsize=20)
 options = Options(binary_operators=["+", "*"], elementwise_loss="L1DistLoss()")
 options = Options(binary_operators=["+", "*", "^"], unary_operators=["sin"], complexity_of_operators=Dict("sin" => 2),
                   constraints=Dict("^" => (-1, 1)), nested_constraints=Dict("sin" => Dict("sin" => 0)))
+options = Options(binary_operators=["+", "*"], X_units=[[1, 0, 0, 0, 0, 0, 0], [0, 0, 1, 0, 0, 0, 0]],
+                  y_units=[1, 0, 1, 0, 0, 0, 0], dimensional_analysis="hard")   # x0 in m, x1 in s, y in m*s
 ```
 """
 struct Options{B<:Tuple,U<:Tuple,L}
@@ -96,6 +105,7 @@ struct Options{B<:Tuple,U<:Tuple,L}
     parsimony::Float64                # cost per unit of complexity in selection
     complexity::ComplexityWeights     # what each operator, constant and variable adds to the complexity
     constraints::OperatorConstraints  # limits on operators' argument sizes and on nesting
+    dimensions::DimensionalAnalysis   # units of the features and the target, and what inconsistency costs
     timeout_in_seconds::Float64       # wall-clock budget from the start of the run; 0: none
     max_evals::Int                    # budget of equation evaluations; 0: none
     early_stop_loss::Float64          # stop once an equation's loss is at most this
@@ -234,8 +244,13 @@ function Options(; kwargs...)
     complexity = ComplexityWeights(operators, s.complexity_of_operators, s.complexity_of_constants,
                                    s.complexity_of_variables)
     constraints = OperatorConstraints(operators, s.constraints, s.nested_constraints)
+    dimensions = DimensionalAnalysis(operators; X_units=s.X_units, y_units=s.y_units,
+                                     dimensional_analysis=s.dimensional_analysis,
+                                     dimensional_constraint_penalty=s.dimensional_constraint_penalty,
+                                     dimensionless_constants_only=s.dimensionless_constants_only,
+                                     operator_dimensions=s.operator_dimensions)
     # Fields by name, never by position: a misplaced value cannot silently swap two options.
-    fields = (operators = operators, loss = loss, complexity = complexity, constraints = constraints,
+    fields = (operators = operators, loss = loss, complexity = complexity, constraints = constraints, dimensions = dimensions,
               maxdepth = s.maxdepth == 0 ? s.maxsize : s.maxdepth,
               early_stop_condition = stop_condition(s.early_stop_condition),
               mutation_weights = weights, optimizer_algorithm = Symbol(s.optimizer_algorithm))

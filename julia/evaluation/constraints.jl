@@ -166,15 +166,17 @@ end
     check_constraints(tree, options, maxsize) -> Bool
 
 Whether a candidate may enter a population: complexity at most `maxsize`, depth at most
-`maxdepth`, and every operator constraint (SymbolicRegression.jl's `check_constraints`).
+`maxdepth`, every operator constraint (SymbolicRegression.jl's `check_constraints`) and, in hard
+dimensional mode, consistent dimensions.
 """
 function check_constraints(tree::Node, options, maxsize::Int)::Bool
     return compute_complexity(tree, options) <= maxsize && tree_depth(tree) <= options.maxdepth &&
-           satisfies_constraints(tree, options)
+           satisfies_constraints(tree, options) && !rejected_for_dimensions(tree, options)
 end
 
 """Whether the search has any rule beyond size and depth that simplification could break."""
-constrains_shape(options) = options.complexity.weighted || has_constraints(options.constraints)
+constrains_shape(options) = options.complexity.weighted || has_constraints(options.constraints) ||
+                            (options.dimensions.hard && options.dimensions.active)
 
 """
     simplify_within_constraints(tree, options, maxsize) -> Node

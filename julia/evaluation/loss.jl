@@ -148,11 +148,22 @@ finite_or_inf(loss::Float64) = isfinite(loss) ? loss : Inf
 
 Loss of `tree` on `data` with the search's loss: evaluate (chunk by chunk for large data), then
 compare with the target. `Inf` when the prediction or the loss is not finite anywhere, so that
-invalid equations lose every comparison.
+invalid equations lose every comparison. With units, a dimensionally inconsistent tree gets
+`dimensional_constraint_penalty` added (soft mode, as PySR), or `Inf` without being evaluated
+(hard mode: no population, optimizer or hall of fame keeps an infinite loss).
 """
 function evaluate_loss!(workspace::Workspace{T}, tree::Node{T}, data::Dataset{T}, options::Options) where {T}
-    return tree_loss(options.loss, workspace, tree, data, options)
+    options.dimensions.active || return tree_loss(options.loss, workspace, tree, data, options)
+    consistent = dimensionally_consistent(tree, options)
+    !consistent && options.dimensions.hard && return Inf
+    loss = tree_loss(options.loss, workspace, tree, data, options)
+    return consistent ? loss : loss + dimensional_penalty(options.loss, options.dimensions)
 end
+
+# PySR adds the penalty inside its elementwise loss only: a loss_function computes the whole
+# objective, and can call `dimensionally_consistent(tree, options)` itself.
+dimensional_penalty(loss, dimensions::DimensionalAnalysis) = dimensions.penalty
+dimensional_penalty(::UserObjective, ::DimensionalAnalysis) = 0.0
 
 function tree_loss(loss, workspace::Workspace{T}, tree::Node{T}, data::Dataset{T}, options::Options) where {T}
     operators = options.operators
@@ -207,7 +218,8 @@ The loss of the constant model `mean(y)` under the search's loss: the scale that
 parsimony and the front's rounding floor independent of the units of y (and of the loss).
 """
 function baseline_loss(data::Dataset{T}, options::Options, workspace::Workspace{T}) where {T}
-    loss = evaluate_loss!(workspace, constant_node(T, weighted_mean(data)), data, options)
+    # The data's scale, whatever the units: a dimensionless constant would be penalised.
+    loss = tree_loss(options.loss, workspace, constant_node(T, weighted_mean(data)), data, options)
     return isfinite(loss) ? max(loss, 1e-12) : 1.0
 end
 

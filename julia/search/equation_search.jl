@@ -38,13 +38,15 @@ end
 const RANDOM_TREE_ATTEMPTS = 20
 
 """A random tree of 1 to 3 operators (fewer for a small maxsize) within the size, depth and
-operator constraints; a random leaf when none of a few attempts fits."""
+operator constraints (and consistent units in hard mode); a random leaf when none of a few
+attempts fits (a constant, a wildcard, when a variable's units are rejected)."""
 function random_member_tree(rng::AbstractRNG, ::Type{T}, options::Options, n_features::Int) where {T}
     for _ in 1:RANDOM_TREE_ATTEMPTS
         tree = random_tree(rng, T, rand(rng, 1:min(3, max(1, options.maxsize ÷ 2))), options.operators, n_features)
         check_constraints(tree, options, options.maxsize) && return tree
     end
-    return random_leaf(rng, T, n_features)
+    leaf = random_leaf(rng, T, n_features)
+    return rejected_for_dimensions(leaf, options) ? constant_node(T, randn(rng)) : leaf
 end
 
 function population_seed(random_state::Int, index::Int)
@@ -87,6 +89,7 @@ end
 
 function SearchSetup(data::Dataset{T}, options::Options, stop_requested::Threads.Atomic{Bool}, start::Float64) where {T}
     check_variable_weights(options.complexity, data.n_features)
+    check_feature_units(options.dimensions, data.n_features)
     workspaces = Channel{Workspace{T}}(Threads.nthreads())
     for _ in 1:Threads.nthreads()
         put!(workspaces, Workspace(data, batch_rows(options, data)))

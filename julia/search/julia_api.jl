@@ -5,7 +5,7 @@
 
 Search for equations `y ≈ f(X)`, `X` with one row per sample (as in Python). Keywords are the
 options of [`Options`](@ref) (PySR's names). Returns the Pareto front, simplest first, as
-`(complexity, loss, equation, tree)` named tuples.
+`(complexity, loss, equation, tree, dimensionally_consistent)` named tuples.
 
 ```julia
 using PySRLite
@@ -22,5 +22,6 @@ function equation_search(X::AbstractMatrix, y::AbstractVector; weights=nothing, 
     state = equation_search(data, settings)
     return [(complexity=member.complexity, loss=member.loss,
              equation=equation_string(member.tree, settings.operators, data.variable_names),
-             tree=member.tree) for member in pareto_front(state.hall_of_fame)]
+             tree=member.tree, dimensionally_consistent=dimensionally_consistent(member.tree, settings))
+            for member in pareto_front(state.hall_of_fame)]
 end

@@ -6,7 +6,7 @@ const HALL_OF_FAME_FILE = "hall_of_fame.csv"
 const CHECKPOINT_FILE = "checkpoint.toml"   # written by the engine after every iteration
 const RESUME_FILE = "resume.toml"           # a checkpoint the frontend copied in: the search resumes from it
 # Keys of options.toml that describe the run folder rather than the search.
-const RUN_KEYS = ("protocol_version", "n_rows", "n_features", "has_weights", "variable_names", "user_functions")
+const RUN_KEYS = ("protocol_version", "n_rows", "n_features", "has_weights", "variable_names", "user_functions", "units")
 # The roles of user.jl functions that options.toml may name in its [user_functions] table.
 const USER_FUNCTION_ROLES = ("early_stop_condition", "elementwise_loss", "loss_function")
 
@@ -100,6 +100,25 @@ function user_settings(run_folder::AbstractString, settings::Dict{String,Any}, :
 end
 
 """
+    unit_settings(settings) -> Dict{Symbol,Any}
+
+The `X_units` / `y_units` options from options.toml's `[units]` table: its `X_dimensions` (one
+list of 7 exponents per feature) and `y_dimensions`; its `X` and `y` (the user's unit text) are
+for people and the frontend. Empty without the table.
+"""
+function unit_settings(settings::Dict{String,Any})
+    haskey(settings, "units") || return Dict{Symbol,Any}()
+    table = settings["units"]
+    table isa Dict || throw(InvalidRunError("options.toml: [units] must be a table"))
+    for key in keys(table)
+        key in ("X", "y", "X_dimensions", "y_dimensions") || throw(InvalidRunError(
+            "options.toml: unknown entry \"$key\" in [units]; known: X, y, X_dimensions, y_dimensions"))
+    end
+    haskey(table, "X_dimensions") || throw(InvalidRunError("options.toml: [units] lacks X_dimensions"))
+    return Dict{Symbol,Any}(:X_units => table["X_dimensions"], :y_units => get(table, "y_dimensions", nothing))
+end
+
+"""
     load_run(run_folder) -> (options, data, checkpoint)
 
 Read `options.toml` (and `user.jl`) and memory-map `X.bin`, `y.bin` (and `weights.bin`) of a run
@@ -120,6 +139,7 @@ function load_run(run_folder::AbstractString)
     search_settings = Dict{Symbol,Any}(Symbol(key) => value for (key, value) in settings if !(key in RUN_KEYS))
     T = get(settings, "precision", 64) == 32 ? Float32 : Float64
     merge!(search_settings, user_settings(run_folder, settings, T))
+    merge!(search_settings, unit_settings(settings))
     options = try
         Options(; search_settings...)
     catch error
@@ -139,6 +159,7 @@ function load_run(run_folder::AbstractString)
     try
         validate_dataset(data)
         check_variable_weights(options.complexity, n_features)
+        check_feature_units(options.dimensions, n_features)
     catch error
         error isa ArgumentError || rethrow()
         throw(InvalidRunError(error.msg))
@@ -153,14 +174,16 @@ end
 after search, and two large datasets must not stay mapped at once."""
 release_data!(data::Dataset) = foreach(finalize, data.storage)
 
-"""Write the Pareto front as CSV to `path` atomically (write a temporary file, then rename)."""
+"""Write the Pareto front as CSV to `path` atomically (write a temporary file, then rename).
+The last column says whether each equation is dimensionally consistent (always true without units)."""
 function write_hall_of_fame(path::AbstractString, state::SearchState, options::Options, names::Vector{String})
     temporary = path * ".tmp"
     open(temporary, "w") do io
-        println(io, "complexity,loss,equation")
+        println(io, "complexity,loss,equation,dimensionally_consistent")
         for member in pareto_front(state.hall_of_fame)
             println(io, member.complexity, ",", member.loss, ",\"",
-                    equation_string(member.tree, options.operators, names), "\"")
+                    equation_string(member.tree, options.operators, names), "\",",
+                    dimensionally_consistent(member.tree, options))
         end
     end
     mv(temporary, path; force=true)

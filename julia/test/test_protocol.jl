@@ -31,10 +31,36 @@ end
     @test count("pysr_lite:progress iteration=", text) == 3
     @test occursin("pysr_lite:done reason=niterations iterations=3", text)
     lines = readlines(joinpath(folder, "hall_of_fame.csv"))
-    @test lines[1] == "complexity,loss,equation"
-    @test all(line -> occursin(r"^\d+,[^,]+,\".*\"$", line), lines[2:end])
+    @test lines[1] == "complexity,loss,equation,dimensionally_consistent"
+    @test all(line -> occursin(r"^\d+,[^,]+,\".*\",true$", line), lines[2:end])   # no units: all consistent
     @test any(line -> occursin("(a * b)", line) || occursin("(b * a)", line), lines)
     @test !isfile(joinpath(folder, "hall_of_fame.csv.tmp"))
+end
+
+@testset "protocol: units arrive as exponents in a [units] table" begin
+    folder = mktempdir()
+    X = 1 .+ rand(MersenneTwister(15), 50, 2)
+    units = """
+    [units]
+    X = ["m", "s"]
+    y = "m*s"
+    X_dimensions = [[1.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0], [0.0, 0.0, 1.0, 0.0, 0.0, 0.0, 0.0]]
+    y_dimensions = [1.0, 0.0, 1.0, 0.0, 0.0, 0.0, 0.0]
+    """
+    write_run_folder(folder, X, X[:, 1] .+ X[:, 2]; extra="dimensional_constraint_penalty = 0.0\n" * units)
+    options, data, _ = P.load_run(folder)
+    @test options.dimensions.active && options.dimensions.features[2] == (0.0, 0.0, 1.0, 0.0, 0.0, 0.0, 0.0)
+    @test redirect_stdout_to(() -> P.main([folder]), IOBuffer()) == 0
+    rows = readlines(joinpath(folder, "hall_of_fame.csv"))[2:end]
+    # a + b (m + s) fits best but is inconsistent; without a penalty it stays on the front, flagged
+    @test any(row -> endswith(row, "\",false") && (occursin("(a + b)", row) || occursin("(b + a)", row)), rows)
+    write_run_folder(folder, X, X[:, 1]; extra=replace(units, "y = " => "why = "))
+    output = IOBuffer()
+    @test redirect_stdout_to(() -> P.main([folder]), output) == 2
+    @test occursin("unknown entry \"why\" in [units]", String(take!(output)))
+    write_run_folder(folder, X, X[:, 1]; extra=replace(units, "[1.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0], " => ""))
+    @test redirect_stdout_to(() -> P.main([folder]), output) == 2
+    @test occursin("X_units has 1 entries but the data has 2 features", String(take!(output)))
 end
 
 @testset "protocol: invalid run folders exit with code 2 and say why" begin
