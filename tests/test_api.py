@@ -353,6 +353,22 @@ def test_hostile_equations_are_never_executed(tmp_path, monkeypatch):
     assert not (tmp_path / "pwned").exists()
 
 
+
+def test_hostile_fronts_stay_quick_and_errors_name_the_file_and_row(tmp_path):
+    """Issue 15: (2.0 ^ 1.0e10) took half a minute and gigabytes, a few hundred levels of nesting
+    or max of an infinite constant escaped as raw sympy errors that named no file."""
+    started = time.monotonic()
+    quick = load_result(make_run_folder(tmp_path / "power", 'complexity,loss,equation\n3,0.5,"(2.0 ^ 1.0e10)"\n'))
+    infinite = load_result(make_run_folder(tmp_path / "max", 'complexity,loss,equation\n5,0.5,"max((1.0e300 * 1.0e300), x0)"\n'))
+    assert time.monotonic() - started < 5
+    assert quick.sympy(0).is_Float and len(infinite) == 1
+    deep = "cos(" * 300 + "x0" + ")" * 300
+    run_directory = make_run_folder(tmp_path / "deep", f'complexity,loss,equation\n1,0.5,"x0"\n301,0.25,"{deep}"\n')
+    with pytest.raises(EquationSyntaxError, match="row 2 .*nested deeper than 100") as error:
+        load_result(run_directory)
+    assert str(run_directory / "hall_of_fame.csv") in str(error.value)
+
+
 def test_load_result_of_a_folder_without_front(tmp_path):
     with pytest.raises(FileNotFoundError, match="no options.toml"):
         load_result(tmp_path)
