@@ -157,6 +157,22 @@ function write_hall_of_fame(path::AbstractString, state::SearchState, options::O
                     equation_string(member.tree, options.operators, names), "\"")
         end
     end
-    mv(temporary, path; force=true)
+    # rename(2) replaces the old front in one step; mv(force=true) would delete it first, leaving
+    # a moment with no front at all (a reader, or a kill at that moment, would find none).
+    Base.Filesystem.rename(temporary, path)
     return path
+end
+
+"""
+    frontend_deadline(run_folder) -> Float64
+
+The `deadline_unix_seconds` of a run folder's options.toml: the `time()` (Unix seconds) by which
+the frontend wants the search over, counted from the user's call; Inf when it sets none.
+"""
+function frontend_deadline(run_folder::AbstractString)
+    settings = read_options_file(joinpath(run_folder, "options.toml"))
+    deadline = get(settings, "deadline_unix_seconds", Inf)
+    deadline isa Real && !isnan(deadline) || throw(InvalidRunError(
+        "options.toml: \"deadline_unix_seconds\" must be a number of seconds, got $(repr(deadline))"))
+    return Float64(deadline)
 end
