@@ -33,8 +33,8 @@ Run the search described by a run folder: 0 when it ran (also after a timeout or
 function run_search_in_folder(run_folder::AbstractString,
                               stop_requested::Threads.Atomic{Bool}=Threads.Atomic{Bool}(false))::Int
     started_at = time()  # the timeout covers loading and compiling too: the caller waits for all of it
-    options, data = try
-        load_run(run_folder)
+    options, data, deadline = try
+        (load_run(run_folder)..., frontend_deadline(run_folder))
     catch error
         error isa Union{InvalidRunError,UserCodeError,SystemError} || rethrow()
         protocol_line("error", one_line_message(error))
@@ -45,13 +45,13 @@ function run_search_in_folder(run_folder::AbstractString,
                   "precision" => options.precision)
     # User code was defined after this function was compiled: enter the search in the newest
     # world, once, so that everything below it sees the user's functions.
-    return Base.invokelatest(search_in_folder, run_folder, options, data, stop_requested, started_at)
+    return Base.invokelatest(search_in_folder, run_folder, options, data, stop_requested, started_at, deadline)
 end
 
 function search_in_folder(run_folder::AbstractString, options::Options, data::Dataset,
-                          stop_requested::Threads.Atomic{Bool}, started_at::Float64)::Int
+                          stop_requested::Threads.Atomic{Bool}, started_at::Float64, deadline::Float64)::Int
     csv_path = joinpath(run_folder, "hall_of_fame.csv")
-    state = equation_search(data, options; stop_requested=stop_requested, started_at=started_at,
+    state = equation_search(data, options; stop_requested=stop_requested, started_at=started_at, deadline=deadline,
                             on_iteration = state -> begin
         write_hall_of_fame(csv_path, state, options, data.variable_names)
         progress_line(state, options)

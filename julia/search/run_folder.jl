@@ -3,7 +3,8 @@
 
 const PROTOCOL_VERSION = 2
 # Keys of options.toml that describe the run folder rather than the search.
-const RUN_KEYS = ("protocol_version", "n_rows", "n_features", "has_weights", "variable_names", "user_functions")
+const RUN_KEYS = ("protocol_version", "n_rows", "n_features", "has_weights", "variable_names", "user_functions",
+                  "deadline_unix_seconds")
 # The roles of user.jl functions that options.toml may name in its [user_functions] table.
 const USER_FUNCTION_ROLES = ("early_stop_condition", "elementwise_loss", "loss_function")
 
