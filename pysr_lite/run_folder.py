@@ -240,11 +240,13 @@ def write_run_folder(
     precision: int,
     operators: OperatorTable,
     user_functions: Mapping[str, str],
+    deadline_unix_seconds: float | None = None,
 ) -> Path:
     """Write a run's data, options.toml and (when needed) user.jl; return the folder.
 
     ``entries`` are the option entries for options.toml (``options.toml_entries``);
-    ``user_functions`` maps a role (``USER_FUNCTION_ROLES``) to its Julia source.
+    ``user_functions`` maps a role (``USER_FUNCTION_ROLES``) to its Julia source;
+    ``deadline_unix_seconds`` is the budget's end (``pysr_lite.budget``), None for no budget.
     """
     run_directory = Path(run_directory)
     write_data_files(run_directory, dataset, precision)
@@ -256,6 +258,8 @@ def write_run_folder(
         "variable_names": list(dataset.variable_names),
         **entries,
     }
+    if deadline_unix_seconds is not None:
+        document["deadline_unix_seconds"] = float(deadline_unix_seconds)
     custom = operators.custom
     if custom or user_functions:
         document["user_functions"] = {

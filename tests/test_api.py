@@ -135,11 +135,11 @@ def test_run_folder_holds_the_protocol_files(engine, fast_search):
 def test_timeout_stops_the_search(engine, fast_search):
     X = uniform_data(seed=7)
     y = np.exp(X[:, 0]) * np.sin(X[:, 1]) + X[:, 0] ** 3  # nothing finds this in 3 s
+    search(X, y, unary_operators=["sin"], **dict(fast_search, niterations=1))  # a warm engine (see test_budget.py)
     started = time.monotonic()
     result = search(X, y, unary_operators=["sin"], **dict(fast_search, niterations=100000, timeout_in_seconds=3))
+    assert time.monotonic() - started < 3 + 1
     assert result.stats["reason"] == "timeout"
-    assert 3 <= result.stats["seconds"] < 10
-    assert time.monotonic() - started < 60
     assert len(result) >= 1
 
 
@@ -461,7 +461,7 @@ def test_engine_stops_on_request_as_the_protocol_says(engine, fast_search):
     time.sleep(0.5)
     process.process.stdin.write("stop\n")
     process.process.stdin.flush()
-    report = process.follow(verbosity=0, timeout_in_seconds=60)
+    report = process.follow(verbosity=0)
     assert report.done is not None and report.done["reason"] == "interrupted", report.stderr_tail[-2000:]
     assert report.returncode == 0
 
@@ -504,21 +504,21 @@ def test_fake_engine_exit_2_is_a_value_error(fake_julia, tmp_path):
 
 
 def test_overdue_engine_is_stopped(fake_julia, tmp_path, monkeypatch):
-    """An engine that ignores its timeout and even `stop` is terminated; its front is returned."""
+    """An engine that ignores its deadline and even `stop` is killed just after the deadline; its
+    front is returned."""
     fake_julia("""
         write_front()  # and never reads its stdin, so `stop` goes unheard
         say("pysr_lite:progress iteration=1 niterations=100 evals=10 evals_per_second=5 seconds=1 best_loss=0.5 front_size=2")
         time.sleep(120)
     """)
-    monkeypatch.setattr(engine_module, "TIMEOUT_MARGIN_SECONDS", 0.5)
-    monkeypatch.setattr(engine_module, "INTERRUPT_GRACE_SECONDS", 0.5)
     started = time.monotonic()
-    with pytest.warns(RuntimeWarning, match="overran timeout_in_seconds=0.5"):
+    with pytest.warns(RuntimeWarning, match="overran timeout_in_seconds=2"):
         result = search(uniform_data(n_rows=5), np.ones(5), **ONE_PROCESS_PER_SEARCH, output_directory=tmp_path / "outputs", verbosity=0,
-                        random_state=0, timeout_in_seconds=0.5)
-    assert time.monotonic() - started < 30
+                        random_state=0, timeout_in_seconds=2)
+    assert time.monotonic() - started < 2 + 1.5
     assert result.stats["reason"] == "timeout"
     assert len(result) == 2
+    assert pids_running_in(result.run_directory) == []
 
 
 def test_ctrl_c_before_any_front_propagates(fake_julia, tmp_path):
