@@ -68,7 +68,7 @@ def _extra_options(pairs: tuple[str, ...]) -> dict[str, Any]:
             raise click.BadParameter(f"expected NAME=VALUE, got {pair!r}", param_hint="--option")
         try:
             options[name.strip()] = parse_option_text(name.strip(), text)
-        except ValueError as error:
+        except INPUT_ERRORS as error:  # NotImplementedError too: -O optimizer_algorithm=Adam was a traceback
             raise click.BadParameter(str(error), param_hint="--option") from None
     return options
 
@@ -101,8 +101,10 @@ def _run(X: pd.DataFrame, y: pd.Series, options: dict[str, Any]) -> SearchResult
 
 
 def _read_table(data: Path) -> pd.DataFrame:
-    """The CSV file as a DataFrame, with its column names exactly as written: pandas renames a
-    repeated name ``a`` to ``a.1``, a name the user never wrote, so repeats are refused here."""
+    """The CSV file as a DataFrame. pandas renames a repeated column name ``a`` to ``a.1``, a name
+    the user never wrote, so repeats are refused here, by the names in the file; everything else
+    about the data (no rows, text in a column, NaN) is for ``search`` to say, as it says it to
+    Python callers."""
     try:
         table = pd.read_csv(data)
         with open(data, newline="", encoding="utf-8-sig") as file:
@@ -112,11 +114,8 @@ def _read_table(data: Path) -> pd.DataFrame:
     except OSError as error:
         raise click.ClickException(f"could not read {data}: {error}") from None
     repeated = sorted({name for name in header if header.count(name) > 1})
-    if repeated:
-        raise InputError(f"{data} has repeated column names: {', '.join(map(repr, repeated))}; "
-                         "column names must be distinct")
-    if table.empty and len(table.columns):
-        raise InputError(f"{data} has a header but no rows of data")
+    if repeated:  # worded as search() words repeated variable names
+        raise InputError(f"the column names of {data} must be distinct; repeated: {', '.join(repeated)}")
     return table
 
 

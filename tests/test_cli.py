@@ -95,9 +95,9 @@ def test_search_reports_data_problems(tmp_path):
     "text, message",
     [
         # Issue 15: reported as "not numeric" (pandas reads an empty column as text).
-        ("a,b,y\n", "has a header but no rows of data"),
+        ("a,b,y\n", "X has 0 rows; at least one row of data is needed"),
         # Issue 15: blamed on 'a.1', the name pandas gives the second 'a'.
-        ("a,b,a,y\n1,2,3,4\n5,6,7,8\n", "has repeated column names: 'a'; column names must be distinct"),
+        ("a,b,a,y\n1,2,3,4\n5,6,7,8\n", "column names of .*data.csv must be distinct; repeated: a"),
         ("", "could not read .* as CSV: No columns to parse"),
         ('a,y\n1,"2\n', "could not read .* as CSV"),
     ],
