@@ -282,16 +282,56 @@ def locate_engine() -> Engine:
     return Engine(find_julia(), find_engine_directory())
 
 
+class EngineLog:
+    """A copy of one of the engine's streams in the run folder (engine_stdout.log, ...).
+
+    Best effort: on a full disk the engine's front matters more than its log, so a write that
+    fails stops the copy (``error`` says why) instead of ending the search from the frontend's
+    side; the engine meets the same disk when it writes its front, and says so.
+    """
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.error: OSError | None = None
+        try:
+            self._file = open(path, "a", encoding="utf-8")
+        except OSError as error:
+            self._file, self.error = None, error
+
+    def write(self, text: str) -> None:
+        if self._file is None:
+            return
+        try:
+            self._file.write(text)
+            self._file.flush()
+        except OSError as error:
+            self.error = error
+            self.close()
+
+    def close(self) -> None:
+        if self._file is not None:
+            file, self._file = self._file, None
+            try:
+                file.close()
+            except OSError:
+                pass
+
+    def __enter__(self) -> "EngineLog":
+        return self
+
+    def __exit__(self, *exception) -> None:
+        self.close()
+
+
 def _pump(stream, sink: "queue.Queue[str | None]") -> None:
     for line in stream:
         sink.put(line)
     sink.put(None)
 
 
-def _collect_stderr(stream, log, tail: collections.deque, echo: bool) -> None:
+def _collect_stderr(stream, log: EngineLog, tail: collections.deque, echo: bool) -> None:
     for line in stream:
         log.write(line)
-        log.flush()
         tail.append(line)
         if echo:
             sys.stderr.write(line)
@@ -326,8 +366,8 @@ class EngineProcess:
 
         stdout_lines: "queue.Queue[str | None]" = queue.Queue()
         stderr_tail: collections.deque = collections.deque(maxlen=STDERR_TAIL_LINES)
-        with open(self.run_directory / "engine_stdout.log", "a", encoding="utf-8") as stdout_log, open(
-            self.run_directory / "engine_stderr.log", "a", encoding="utf-8"
+        with EngineLog(self.run_directory / "engine_stdout.log") as stdout_log, EngineLog(
+            self.run_directory / "engine_stderr.log"
         ) as stderr_log:
             readers = [
                 threading.Thread(target=_pump, args=(self.process.stdout, stdout_lines), daemon=True),
@@ -465,10 +505,9 @@ def request_stop(process: subprocess.Popen) -> bool:
         return False
 
 
-def handle_engine_line(line: str, log, report: EngineReport, printer: ProgressPrinter) -> None:
+def handle_engine_line(line: str, log: EngineLog, report: EngineReport, printer: ProgressPrinter) -> None:
     """Log one stdout line of the engine, record what it says in ``report`` and show it."""
     log.write(line)
-    log.flush()
     parsed = parse_protocol_line(line)
     if parsed is None:
         printer.engine_text(line.rstrip("\r\n"))

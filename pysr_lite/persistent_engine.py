@@ -28,7 +28,7 @@ from pathlib import Path
 
 from . import engine as engine_module
 from .budget import Deadline
-from .engine import Engine, EngineError, EngineReport, handle_engine_line, serve_command
+from .engine import Engine, EngineError, EngineLog, EngineReport, handle_engine_line, serve_command
 from .progress import ProgressPrinter
 from .protocol import parse_protocol_line
 
@@ -86,7 +86,6 @@ class PersistentEngine:
             log = self._stderr_log
             if log is not None:
                 log.write(line)
-                log.flush()
             if self._echo_stderr:
                 sys.stderr.write(line)
 
@@ -147,8 +146,8 @@ class PersistentEngine:
         report = EngineReport(run_directory, command=self.command + [f"(run {run_directory})"])
         printer = ProgressPrinter(verbosity)
         self._stderr_tail.clear()
-        with open(run_directory / "engine_stdout.log", "a", encoding="utf-8") as stdout_log, open(
-            run_directory / "engine_stderr.log", "a", encoding="utf-8"
+        with EngineLog(run_directory / "engine_stdout.log") as stdout_log, EngineLog(
+            run_directory / "engine_stderr.log"
         ) as stderr_log:
             self._stderr_log, self._echo_stderr = stderr_log, verbosity > 0
             try:
@@ -207,17 +206,14 @@ class PersistentEngine:
         if self._overrun is None:
             return True
         tag, run_directory = self._overrun
+        # (a folder deleted meanwhile just loses those lines: EngineLog does not raise)
+        stdout_log = EngineLog(run_directory / "engine_stdout.log")
+        self._stderr_log = EngineLog(run_directory / "engine_stderr.log")
         try:
-            stdout_log = open(run_directory / "engine_stdout.log", "a", encoding="utf-8")
-            self._stderr_log = open(run_directory / "engine_stderr.log", "a", encoding="utf-8")
-        except OSError:  # the folder is gone: its last lines are of no use to anyone
-            stdout_log = self._stderr_log = None
-        try:
-            outcome = self._read_until_ready(until, stdout_log.write if stdout_log else None, tag)
+            outcome = self._read_until_ready(until, stdout_log.write, tag)
         finally:
-            for log in (stdout_log, self._stderr_log):
-                if log is not None:
-                    log.close()
+            stdout_log.close()
+            self._stderr_log.close()
             self._stderr_log = None
         self._overrun = None
         return outcome == "ready"

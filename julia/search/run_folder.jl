@@ -151,12 +151,17 @@ release_data!(data::Dataset) = foreach(finalize, data.storage)
 """Write the Pareto front as CSV to `path` atomically (write a temporary file, then rename)."""
 function write_hall_of_fame(path::AbstractString, state::SearchState, options::Options, names::Vector{String})
     temporary = path * ".tmp"
-    open(temporary, "w") do io
-        println(io, "complexity,loss,equation")
-        for member in pareto_front(state.hall_of_fame)
-            println(io, member.complexity, ",", member.loss, ",\"",
-                    equation_string(member.tree, options.operators, names), "\"")
+    try
+        open(temporary, "w") do io
+            println(io, "complexity,loss,equation")
+            for member in pareto_front(state.hall_of_fame)
+                println(io, member.complexity, ",", member.loss, ",\"",
+                        equation_string(member.tree, options.operators, names), "\"")
+            end
         end
+    catch
+        rm(temporary; force=true)  # a full disk: no partial file beside the last whole front
+        rethrow()
     end
     # rename(2) replaces the old front in one step; mv(force=true) would delete it first, leaving
     # a moment with no front at all (a reader, or a kill at that moment, would find none).
