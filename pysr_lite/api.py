@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 import sympy
 
+from .budget import Deadline, Instant, TimeoutBeforeFirstFrontError
 from .data import prepare_dataset, prepare_features
 from .engine import EngineError, locate_engine, run_engine, stats_from_report
 from .persistent_engine import run_in_persistent_engine
@@ -344,6 +345,7 @@ def search(
 
     Options (name = default: meaning):
     """
+    called_at = Instant.now()  # timeout_in_seconds counts from here (pysr_lite.budget)
     resolved = resolve_options(**options)
     check_output_directory(resolved["output_directory"])  # before anything slow: results must have a place
     operators = resolved["operator_table"]
@@ -355,9 +357,11 @@ def search(
     checkpoint = None if resume_from is None else read_checkpoint(resume_from)
     engine = locate_engine()  # likewise: a missing Julia leaves nothing behind
     run_directory = create_run_directory(resolved["output_directory"], resolved["run_id"])
+    deadline = Deadline.after_optional(resolved["timeout_in_seconds"], since=called_at)
     write_run_folder(run_directory, dataset, entries, precision=resolved["precision"], operators=operators,
                      user_functions=resolved["user_functions"],
-                     resume_checkpoint=None if checkpoint is None else checkpoint.text, units=units)
+                     resume_checkpoint=None if checkpoint is None else checkpoint.text, units=units,
+                     deadline_unix_seconds=deadline.unix_seconds if deadline else None)
     run = run_in_persistent_engine if resolved["persistent_engine"] else run_engine
     try:
         report = run(
@@ -365,7 +369,7 @@ def search(
             run_directory,
             threads=resolved["threads"],
             verbosity=resolved["verbosity"],
-            timeout_in_seconds=resolved["timeout_in_seconds"],
+            deadline=deadline,
         )
     except EngineError as error:
         if (run_directory / HALL_OF_FAME_FILE).exists():
@@ -377,6 +381,8 @@ def search(
     if not report.hall_of_fame.exists():
         if report.stopped_by == "interrupt":
             raise KeyboardInterrupt  # nothing to return yet: behave like any interrupted call
+        if report.stopped_by == "timeout":
+            raise TimeoutBeforeFirstFrontError.for_run(resolved["timeout_in_seconds"], run_directory)
         raise EngineError(
             f"the engine finished without writing a front ({report.hall_of_fame} is missing); see "
             f"{run_directory / 'engine_stderr.log'}",

@@ -5,11 +5,14 @@
     python -m pysr_lite search data.csv --target y -O deterministic=true -O random_state=0
 
 Every option of ``pysr_lite.options`` is reachable with ``-O/--option name=value``; the common
-ones also have their own flags. Errors are reported as one clean message, not a traceback.
+ones also have their own flags. Errors are reported as one clean message on stderr, not a
+traceback. Exit codes: 0 done, 2 a usage error (arguments, the CSV, options or data: what the
+user gave, as click's own usage errors), 1 anything else (no Julia, an engine crash, a full disk).
 """
 
 from __future__ import annotations
 
+import csv
 import importlib.resources
 from pathlib import Path
 from typing import Any
@@ -38,7 +41,18 @@ DEMO_OPTIONS = dict(
     deterministic=True,
     early_stop_condition=1e-10,
 )
-EXPECTED_ERRORS = (ValueError, OSError, JuliaNotFoundError, EngineNotFoundError, EngineError)
+# What the user gave is wrong (exit 2): every bad option or data is a ValueError (EngineInputError,
+# RunFolderError, ... included); PySR's NotImplementedError for an unsupported optimizer likewise.
+INPUT_ERRORS = (ValueError, NotImplementedError)
+# Anything else that can go wrong outside the user's input (exit 1).
+ENVIRONMENT_ERRORS = (OSError, JuliaNotFoundError, EngineNotFoundError, EngineError)
+
+
+class InputError(click.ClickException):
+    """A problem with what the user gave: shown as ``Error: ...`` on stderr, exit code 2 like
+    click's own usage errors (but without the usage text: the arguments were fine)."""
+
+    exit_code = 2
 
 
 def _comma_list(text: str | None) -> list[str] | None:
@@ -55,7 +69,7 @@ def _extra_options(pairs: tuple[str, ...]) -> dict[str, Any]:
             raise click.BadParameter(f"expected NAME=VALUE, got {pair!r}", param_hint="--option")
         try:
             options[name.strip()] = parse_option_text(name.strip(), text)
-        except ValueError as error:
+        except INPUT_ERRORS as error:  # NotImplementedError too: -O optimizer_algorithm=Adam was a traceback
             raise click.BadParameter(str(error), param_hint="--option") from None
     return options
 
@@ -81,8 +95,29 @@ def _run(X: pd.DataFrame, y: pd.Series, options: dict[str, Any]) -> SearchResult
         if error.partial_result is not None:
             click.echo(repr(error.partial_result))
         raise click.ClickException(str(error)) from None
-    except EXPECTED_ERRORS as error:
+    except INPUT_ERRORS as error:
+        raise InputError(str(error)) from None
+    except ENVIRONMENT_ERRORS as error:
         raise click.ClickException(str(error)) from None
+
+
+def _read_table(data: Path) -> pd.DataFrame:
+    """The CSV file as a DataFrame. pandas renames a repeated column name ``a`` to ``a.1``, a name
+    the user never wrote, so repeats are refused here, by the names in the file; everything else
+    about the data (no rows, text in a column, NaN) is for ``search`` to say, as it says it to
+    Python callers."""
+    try:
+        table = pd.read_csv(data)
+        with open(data, newline="", encoding="utf-8-sig") as file:
+            header = next(csv.reader(file), [])
+    except (ValueError, csv.Error) as error:  # pandas' parser errors and UnicodeDecodeError are ValueErrors
+        raise InputError(f"could not read {data} as CSV: {error}") from None
+    except OSError as error:
+        raise click.ClickException(f"could not read {data}: {error}") from None
+    repeated = sorted({name for name in header if header.count(name) > 1})
+    if repeated:  # worded as search() words repeated variable names
+        raise InputError(f"the column names of {data} must be distinct; repeated: {', '.join(repeated)}")
+    return table
 
 
 def _report(result: SearchResult, target: str, output: str | None) -> None:
@@ -123,10 +158,7 @@ def cli() -> None:
 @click.option("-O", "--option", "extra", multiple=True, metavar="NAME=VALUE", help="Any other search option, e.g. -O deterministic=true; repeatable.")
 def search_command(data: Path, target: str, features: str | None, output: str | None, extra: tuple[str, ...], **flags: Any) -> None:
     """Search for equations TARGET = f(features) in the CSV file DATA."""
-    try:
-        table = pd.read_csv(data)
-    except (ValueError, OSError, UnicodeDecodeError) as error:
-        raise click.ClickException(f"could not read {data} as CSV: {error}") from None
+    table = _read_table(data)
     if target not in table.columns:
         raise click.BadParameter(f"{target!r} is not a column of {data}; columns: {', '.join(map(str, table.columns))}", param_hint="--target")
     feature_names = _comma_list(features) or [column for column in table.columns if column != target]

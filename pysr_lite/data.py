@@ -236,6 +236,11 @@ def prepare_dataset(
     ``variable_names`` is given); y is 1-D or a single column; weights are optional,
     non-negative, with a positive sum.
     """
+    # Rows first: an empty table's columns have no values whose type is worth reporting (a CSV
+    # with a header only reads as columns of text, which is not the user's problem).
+    shape = getattr(X, "shape", None)
+    if shape is not None and len(shape) == 2 and shape[0] == 0:
+        raise ValueError("X has 0 rows; at least one row of data is needed")
     features, columns = _features(X)
     n_rows, n_features = features.shape
     # Worded as scikit-learn's check_array words it, so tools that expect its messages get them.

@@ -6,7 +6,7 @@ Three steps, kept apart so that a persistent engine process can replace the seco
 2. ``Engine.start(run_directory, threads)`` starts the engine on a prepared run folder
    -> ``EngineProcess`` (today: one ``julia`` subprocess per search);
 3. ``EngineProcess.follow(...)`` streams its output until it exits -> ``EngineReport``
-   (progress printed, logs written, Ctrl-C and overdue timeouts handled), and
+   (progress printed, logs written, Ctrl-C and the search's deadline handled), and
    ``check_report`` turns a failed run into ``EngineError`` / ``EngineInputError``.
 
 ``run_engine`` does all three. The command line is built in one place: ``engine_command``.
@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Sequence
 
+from .budget import Deadline
 from .progress import ProgressPrinter
 from .protocol import parse_protocol_line, statistics
 
@@ -40,10 +41,6 @@ MINIMUM_JULIA_VERSION = (1, 5)
 ENGINE_PROJECT_NAME = "PySRLite"
 EXIT_INVALID_INPUT = 2
 
-# An engine that outlives timeout_in_seconds by this much is stopped by the frontend. Generous,
-# because the first run of a fresh install also compiles the engine before the clock starts.
-TIMEOUT_MARGIN_SECONDS = 120.0
-TIMEOUT_MARGIN_FRACTION = 0.5
 # After a `stop` line the engine writes its front and exits; SIGTERM and SIGKILL follow if it does not.
 INTERRUPT_GRACE_SECONDS = 5.0
 TERMINATE_GRACE_SECONDS = 3.0
@@ -217,8 +214,9 @@ def serve_command(threads: int, *, julia_executable: str, engine_directory: str 
 class EngineReport:
     """What one engine run said and how it ended.
 
-    ``stopped_by`` is "interrupt" (Ctrl-C) or "timeout" (overdue) when the frontend stopped the
-    engine, None when it exited on its own. ``done`` holds the fields of the ``pysr_lite:done``
+    ``stopped_by`` is "interrupt" (Ctrl-C) or "timeout" (still running past the deadline and its
+    grace, see ``pysr_lite.budget``) when the frontend stopped the engine or stopped waiting for
+    it, None when it ended on its own. ``done`` holds the fields of the ``pysr_lite:done``
     line, ``last_progress`` those of the last ``progress`` line.
     """
 
@@ -284,16 +282,56 @@ def locate_engine() -> Engine:
     return Engine(find_julia(), find_engine_directory())
 
 
+class EngineLog:
+    """A copy of one of the engine's streams in the run folder (engine_stdout.log, ...).
+
+    Best effort: on a full disk the engine's front matters more than its log, so a write that
+    fails stops the copy (``error`` says why) instead of ending the search from the frontend's
+    side; the engine meets the same disk when it writes its front, and says so.
+    """
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.error: OSError | None = None
+        try:
+            self._file = open(path, "a", encoding="utf-8")
+        except OSError as error:
+            self._file, self.error = None, error
+
+    def write(self, text: str) -> None:
+        if self._file is None:
+            return
+        try:
+            self._file.write(text)
+            self._file.flush()
+        except OSError as error:
+            self.error = error
+            self.close()
+
+    def close(self) -> None:
+        if self._file is not None:
+            file, self._file = self._file, None
+            try:
+                file.close()
+            except OSError:
+                pass
+
+    def __enter__(self) -> "EngineLog":
+        return self
+
+    def __exit__(self, *exception) -> None:
+        self.close()
+
+
 def _pump(stream, sink: "queue.Queue[str | None]") -> None:
     for line in stream:
         sink.put(line)
     sink.put(None)
 
 
-def _collect_stderr(stream, log, tail: collections.deque, echo: bool) -> None:
+def _collect_stderr(stream, log: EngineLog, tail: collections.deque, echo: bool) -> None:
     for line in stream:
         log.write(line)
-        log.flush()
         tail.append(line)
         if echo:
             sys.stderr.write(line)
@@ -312,34 +350,24 @@ class EngineProcess:
     def pid(self) -> int:
         return self.process.pid
 
-    def follow(
-        self,
-        *,
-        verbosity: int = 1,
-        timeout_in_seconds: float | None = None,
-        timeout_margin: float | None = None,
-    ) -> EngineReport:
+    def follow(self, *, verbosity: int = 1, deadline: Deadline | None = None) -> EngineReport:
         """Stream the engine's output until it exits and report how it went.
 
         Stdout and stderr are copied to engine_stdout.log / engine_stderr.log in the run folder.
         With ``verbosity > 0`` progress is printed (see ``ProgressPrinter``) and the engine's
         other lines are passed through. Ctrl-C stops the engine politely (``stop``) and the report
-        says ``stopped_by="interrupt"``; so does an engine that overruns ``timeout_in_seconds``
-        by more than the margin (``stopped_by="timeout"``).
+        says ``stopped_by="interrupt"``. At the ``deadline`` the engine is asked to stop; if it
+        is still running when the grace after it ends (still compiling, say), it is killed and
+        the report says ``stopped_by="timeout"``: the front on disk is whole (it is replaced
+        atomically), so nothing it had written is lost.
         """
         report = EngineReport(self.run_directory, command=self.command)
         printer = ProgressPrinter(verbosity)
-        deadline = None
-        if timeout_in_seconds is not None:
-            margin = timeout_margin
-            if margin is None:
-                margin = max(TIMEOUT_MARGIN_SECONDS, TIMEOUT_MARGIN_FRACTION * timeout_in_seconds)
-            deadline = time.monotonic() + timeout_in_seconds + margin
 
         stdout_lines: "queue.Queue[str | None]" = queue.Queue()
         stderr_tail: collections.deque = collections.deque(maxlen=STDERR_TAIL_LINES)
-        with open(self.run_directory / "engine_stdout.log", "a", encoding="utf-8") as stdout_log, open(
-            self.run_directory / "engine_stderr.log", "a", encoding="utf-8"
+        with EngineLog(self.run_directory / "engine_stdout.log") as stdout_log, EngineLog(
+            self.run_directory / "engine_stderr.log"
         ) as stderr_log:
             readers = [
                 threading.Thread(target=_pump, args=(self.process.stdout, stdout_lines), daemon=True),
@@ -357,8 +385,12 @@ class EngineProcess:
                     self._read_stdout(stdout_lines, stdout_log, report, printer, deadline)
                 except KeyboardInterrupt:
                     report.stopped_by = "interrupt"
-                    printer.note("Interrupted: stopping the engine (it writes its last front first)...")
-                    self.stop()
+                    if report.hall_of_fame.exists():
+                        printer.note("Interrupted: stopping the engine (it writes its last front first)...")
+                        self.stop()
+                    else:  # still starting or compiling: there is nothing to save, so do not wait
+                        printer.note("Interrupted before the first front: stopping the engine")
+                        self._kill_group()
                     self._read_stdout(stdout_lines, stdout_log, report, printer, None)
                 read_to_the_end = True
             finally:
@@ -385,17 +417,22 @@ class EngineProcess:
                 reader.join(timeout=5)
         return returncode
 
-    def _read_stdout(self, lines, log, report: EngineReport, printer: ProgressPrinter, deadline) -> None:
-        """Handle stdout lines until the engine closes stdout (or is stopped for overrunning)."""
+    def _read_stdout(self, lines, log, report: EngineReport, printer: ProgressPrinter,
+                     deadline: Deadline | None) -> None:
+        """Handle stdout lines until the engine closes stdout (or is killed past the deadline)."""
         exited_at = None
+        asked_to_stop = False
         while True:
-            if deadline is not None and time.monotonic() > deadline:
+            if deadline is not None and not asked_to_stop and deadline.passed():
+                request_stop(self.process)  # an engine that kept the deadline itself has ended already
+                asked_to_stop = True
+            if deadline is not None and time.monotonic() >= deadline.give_up_at():
                 report.stopped_by = "timeout"
-                printer.note("The engine overran timeout_in_seconds; stopping it...")
-                self.stop()
+                printer.note("timeout_in_seconds has run out and the engine is still busy; stopping it")
+                self._kill_group()
                 deadline = None
             try:
-                line = lines.get(timeout=0.2)
+                line = lines.get(timeout=_poll_seconds(deadline))
             except queue.Empty:
                 # Normally stdout closes when the engine exits; a child process that inherited
                 # it could keep it open, so the engine's own exit is also an end, after a grace.
@@ -448,6 +485,14 @@ class EngineProcess:
             pass
 
 
+def _poll_seconds(deadline: Deadline | None) -> float:
+    """How long to wait for the next line: short enough to act on the deadline in time."""
+    if deadline is None:
+        return 0.2
+    next_step = deadline.monotonic if not deadline.passed() else deadline.give_up_at()
+    return min(0.2, max(0.01, next_step - time.monotonic()))
+
+
 def request_stop(process: subprocess.Popen) -> bool:
     """Ask a running engine to end its search (a `stop` line on its stdin); False if it cannot hear."""
     if process.poll() is not None or process.stdin is None:
@@ -460,10 +505,9 @@ def request_stop(process: subprocess.Popen) -> bool:
         return False
 
 
-def handle_engine_line(line: str, log, report: EngineReport, printer: ProgressPrinter) -> None:
+def handle_engine_line(line: str, log: EngineLog, report: EngineReport, printer: ProgressPrinter) -> None:
     """Log one stdout line of the engine, record what it says in ``report`` and show it."""
     log.write(line)
-    log.flush()
     parsed = parse_protocol_line(line)
     if parsed is None:
         printer.engine_text(line.rstrip("\r\n"))
@@ -540,11 +584,17 @@ def run_engine(
     *,
     threads: int,
     verbosity: int = 1,
-    timeout_in_seconds: float | None = None,
+    deadline: Deadline | None = None,
 ) -> EngineReport:
     """Start the engine on a prepared run folder, follow it to the end and check how it ended."""
     process = engine.start(run_directory, threads)
-    report = process.follow(verbosity=verbosity, timeout_in_seconds=timeout_in_seconds)
+    try:
+        report = process.follow(verbosity=verbosity, deadline=deadline)
+    except BaseException:
+        # Ctrl-C before `follow` took charge of the process (or an error of ours): leave no engine.
+        process._kill_group()
+        process.process.wait()
+        raise
     return check_report(report)
 
 

@@ -440,18 +440,49 @@ def to_sympy(
             arity = len(node.arguments)
             arguments = values[-arity:]
             del values[-arity:]
-            values.append(_apply_sympy(_operator(node, operators), arguments))
+            operator = _operator(node, operators)
+            folded = _fold_constants(operator, arguments)
+            values.append(folded if folded is not None else _apply_sympy(operator, arguments))
     return values.pop()
 
 
+# Built-in operators whose value is a whole number: folded to an exact Integer, as their sympy
+# forms give on numbers (round(3.5) is 4, greater(2.0, 1.0) is 1).
+_INTEGER_VALUED = {"round", "floor", "ceil", "sign", "greater", "less", "greater_equal", "less_equal",
+                   "logical_or", "logical_and"}
+
+
+def _fold_constants(operator, arguments: list) -> sympy.Expr | None:
+    """A built-in operator of numbers only, computed as the engine computes it (the operator's
+    numpy form: NaN outside its domain); None when an argument is not a real number.
+
+    sympy would evaluate such a subtree symbolically, and its effort has no bound: comparing
+    log(2*x0) with atan2(1.0, acos(acos(0.0))) (a complex constant) ran for two minutes in evalf,
+    and a Piecewise over acosh(-1.0) raised KeyError. Numbers in, a number out, in microseconds.
+    """
+    if operator.is_custom or not all(isinstance(argument, sympy.Number) for argument in arguments):
+        return None
+    columns = [np.array([float(argument)]) for argument in arguments]
+    value = float(operator.numpy(*columns)[0])
+    if operator.name in _INTEGER_VALUED and math.isfinite(value):
+        return sympy.Integer(int(value))
+    return sympy.Float(value)
+
+
 def _apply_sympy(operator, arguments: list) -> sympy.Expr:
-    """The operator's sympy form on ``arguments``; where sympy's evaluation fails on the numbers
-    (1.0/0.0 raises in mpmath), the same expression left unevaluated."""
+    """The operator's sympy form on ``arguments``; where sympy's evaluation fails (1.0/0.0 raises
+    in mpmath), the same expression left unevaluated; where even that fails, the operator as an
+    opaque sympy function. Result files are untrusted and sympy's failures are open-ended
+    (ZeroDivisionError, KeyError, RecursionError, PolynomialError, ...): an equation that parsed
+    always has a sympy form."""
     try:
         return operator.sympy(*arguments)
-    except (ArithmeticError, TypeError, ValueError):
-        with sympy.evaluate(False):
-            return operator.sympy(*arguments)
+    except Exception:  # noqa: BLE001 - see the docstring
+        try:
+            with sympy.evaluate(False):
+                return operator.sympy(*arguments)
+        except Exception:  # noqa: BLE001
+            return sympy.Function(operator.name)(*arguments)
 
 
 # --- tree -> numpy ------------------------------------------------------------------------------

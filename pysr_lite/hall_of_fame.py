@@ -31,6 +31,8 @@ HEADER = ["complexity", "loss", "equation", "dimensionally_consistent"]
 HEADER_BEFORE_UNITS = HEADER[:3]
 COLUMNS = ["complexity", "loss", "score", "equation", "sympy_format", "lambda_format", "dimensionally_consistent"]
 _BOOLEANS = {"true": True, "false": False}
+# The engine writes complexities as Julia Ints (64-bit); anything larger is damage.
+LARGEST_COMPLEXITY = 2**63 - 1
 
 
 class HallOfFameError(ValueError):
@@ -125,6 +127,8 @@ def front_from_rows(
         loss = _parse_number(loss_text, float, path, row, "loss")
         if complexity < 1:
             raise HallOfFameError(f"{path} row {row}: complexity must be >= 1, got {complexity}")
+        if complexity > LARGEST_COMPLEXITY:  # numpy's int64 column would overflow
+            raise HallOfFameError(f"{path} row {row}: complexity {complexity_text!r} is larger than any the engine writes")
         if complexities and complexity <= complexities[-1]:
             raise HallOfFameError(f"{path} row {row}: complexities must increase, got {complexity} after {complexities[-1]}")
         if not math.isfinite(loss) or loss < 0:

@@ -496,7 +496,9 @@ OPTIONS: tuple[OptionSpec, ...] = (
     # --- reproducibility and resources
     OptionSpec("random_state", None, optional(integer(0, SEED_LIMIT)), "seed of every random stream (None: a random seed, recorded in options.toml)"),
     OptionSpec("deterministic", False, BOOLEAN, "identical results for identical inputs, whatever the thread count (needs random_state)"),
-    OptionSpec("threads", None, optional(integer(1)), "Julia threads for the engine (None: os.cpu_count())"),
+    # Bounded: every engine thread gets its own workspace (buffers the size of the data), and
+    # newer Julia starts as many threads as asked.
+    OptionSpec("threads", None, optional(integer(1, 1024)), "Julia threads for the engine (None: os.cpu_count())"),
     OptionSpec("precision", 64, choice(32, 64), "float precision of the data and the search: 32 or 64"),
     # --- selection
     OptionSpec("tournament_selection_n", 15, integer(1, 100_000), "number of equations in each tournament"),

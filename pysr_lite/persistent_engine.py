@@ -27,17 +27,24 @@ import time
 from pathlib import Path
 
 from . import engine as engine_module
-from .engine import Engine, EngineError, EngineReport, handle_engine_line, serve_command
+from .budget import Deadline
+from .engine import Engine, EngineError, EngineLog, EngineReport, handle_engine_line, serve_command
 from .progress import ProgressPrinter
 from .protocol import parse_protocol_line
 
-# The process prints `ready` once PySRLite is loaded; loading is quick, compiling comes later.
+# The process prints `ready` once PySRLite is loaded: quick, unless the package precompiles first.
+# A search stopped at its deadline (the engine was still compiling, say) ends in the background.
+# The next search waits this long for either before replacing the process.
 STARTUP_SECONDS = 300.0
 CRASH_EXIT_CODE = 1  # a search that threw inside a persistent engine counts as a crash
 
 
 class PersistentEngine:
-    """One ``PySRLite.serve()`` process with a fixed thread count."""
+    """One ``PySRLite.serve()`` process with a fixed thread count.
+
+    Creating one starts the process without waiting for it: ``get_ready`` waits (within the
+    caller's budget), then ``run`` runs searches one at a time.
+    """
 
     def __init__(self, engine: Engine, threads: int):
         self.engine = engine
@@ -53,15 +60,21 @@ class PersistentEngine:
         except OSError as error:
             raise EngineError(f"could not start the engine ({error})", run_directory=Path.cwd(),
                               returncode=None, stderr_tail="") from error
-        self._lines: "queue.Queue[str | None]" = queue.Queue()
-        self._stderr_tail: collections.deque = collections.deque(maxlen=engine_module.STDERR_TAIL_LINES)
-        self._stderr_log = None  # the current run's engine_stderr.log
-        self._echo_stderr = False
-        self.busy = threading.Lock()
-        self._runs = 0  # tags runs, so that a reply is never mistaken for another run's
-        threading.Thread(target=engine_module._pump, args=(self.process.stdout, self._lines), daemon=True).start()
-        threading.Thread(target=self._collect_stderr, daemon=True).start()
-        self._wait_until_ready()
+        try:
+            self._lines: "queue.Queue[str | None]" = queue.Queue()
+            self._stderr_tail: collections.deque = collections.deque(maxlen=engine_module.STDERR_TAIL_LINES)
+            self._stderr_log = None  # the current run's engine_stderr.log
+            self._echo_stderr = False
+            self.busy = threading.Lock()
+            self._runs = 0  # tags runs, so that a reply is never mistaken for another run's
+            self._started = False  # the process has said its first `ready`
+            self._overrun: tuple[str, Path] | None = None  # (tag, run folder) still finishing, see run()
+            threading.Thread(target=engine_module._pump, args=(self.process.stdout, self._lines), daemon=True).start()
+            threading.Thread(target=self._collect_stderr, daemon=True).start()
+        except BaseException:
+            # Ctrl-C (or anything else) right after the start: nobody would ever stop this process.
+            self._kill()
+            raise
 
     @property
     def alive(self) -> bool:
@@ -73,7 +86,6 @@ class PersistentEngine:
             log = self._stderr_log
             if log is not None:
                 log.write(line)
-                log.flush()
             if self._echo_stderr:
                 sys.stderr.write(line)
 
@@ -100,26 +112,42 @@ class PersistentEngine:
                 on_line(line)
         return "late"
 
-    def _wait_until_ready(self) -> None:
-        if self._read_until_ready(time.monotonic() + STARTUP_SECONDS) == "ready":
-            return
-        self.close()
-        raise EngineError("the persistent engine did not start; last lines of its stderr:\n"
-                          + "".join(self._stderr_tail), run_directory=Path.cwd(),
-                          returncode=self.process.returncode, stderr_tail="".join(self._stderr_tail))
+    def get_ready(self, until: float) -> bool:
+        """Whether the process can take a search by ``time.monotonic() == until``: started (its
+        first `ready`), and done with any search stopped at its deadline. Raises EngineError when
+        it died while starting. Ctrl-C while waiting kills it: nobody would stop it otherwise."""
+        try:
+            if not self._started:
+                outcome = self._read_until_ready(until)
+                if outcome == "closed":
+                    self._kill()
+                    raise EngineError("the persistent engine did not start; last lines of its stderr:\n"
+                                      + "".join(self._stderr_tail), run_directory=Path.cwd(),
+                                      returncode=self.process.returncode, stderr_tail="".join(self._stderr_tail))
+                if outcome == "late":
+                    return False
+                self._started = True
+            return self.finish_overrun(until)
+        except KeyboardInterrupt:
+            self._kill()
+            raise
 
-    def run(self, run_directory: Path, *, verbosity: int = 1, timeout_in_seconds: float | None = None) -> EngineReport:
-        """Run the search of a prepared run folder and report how it went (as ``EngineProcess.follow``)."""
+    def run(self, run_directory: Path, *, verbosity: int = 1, deadline: Deadline | None = None) -> EngineReport:
+        """Run the search of a prepared run folder and report how it went (as ``EngineProcess.follow``).
+
+        At the ``deadline`` the search is asked to stop; if the engine has not ended it when the
+        grace after the deadline is over (it is still compiling, say), the report says
+        ``stopped_by="timeout"`` and the search ends in the background: the process stays, warm,
+        and the next run first waits for it (``finish_overrun``).
+        """
+        if not self._started or self._overrun is not None:
+            raise RuntimeError("the engine is not ready for a search: call get_ready() first")
         run_directory = Path(run_directory).resolve()
         report = EngineReport(run_directory, command=self.command + [f"(run {run_directory})"])
         printer = ProgressPrinter(verbosity)
-        deadline = None
-        if timeout_in_seconds is not None:
-            margin = max(engine_module.TIMEOUT_MARGIN_SECONDS, engine_module.TIMEOUT_MARGIN_FRACTION * timeout_in_seconds)
-            deadline = time.monotonic() + timeout_in_seconds + margin
         self._stderr_tail.clear()
-        with open(run_directory / "engine_stdout.log", "a", encoding="utf-8") as stdout_log, open(
-            run_directory / "engine_stderr.log", "a", encoding="utf-8"
+        with EngineLog(run_directory / "engine_stdout.log") as stdout_log, EngineLog(
+            run_directory / "engine_stderr.log"
         ) as stderr_log:
             self._stderr_log, self._echo_stderr = stderr_log, verbosity > 0
             try:
@@ -152,15 +180,43 @@ class PersistentEngine:
             return engine_module.EXIT_INVALID_INPUT
         return 0
 
-    def _follow_until_ready(self, report: EngineReport, log, printer: ProgressPrinter, deadline) -> None:
-        outcome = self._read_until_ready(math.inf if deadline is None else deadline,
-                                         lambda line: handle_engine_line(line, log, report, printer), self._tag)
+    def _follow_until_ready(self, report: EngineReport, log, printer: ProgressPrinter,
+                            deadline: Deadline | None) -> None:
+        def on_line(line: str) -> None:
+            handle_engine_line(line, log, report, printer)
+
+        if deadline is None:
+            outcome = self._read_until_ready(math.inf, on_line, self._tag)
+        else:
+            outcome = self._read_until_ready(deadline.monotonic, on_line, self._tag)
+            if outcome == "late":  # an engine that keeps the deadline itself has ended already
+                engine_module.request_stop(self.process)
+                outcome = self._read_until_ready(deadline.give_up_at(), on_line, self._tag)
+            if outcome == "late":
+                report.stopped_by = "timeout"
+                printer.note("timeout_in_seconds has run out and the engine is still busy; it ends the "
+                             "search in the background")
+                self._overrun = (self._tag, report.run_directory)
         if outcome == "closed":  # the process died mid-search
             self.process.wait()
-        elif outcome == "late":
-            report.stopped_by = "timeout"
-            printer.note("The engine overran timeout_in_seconds; stopping the search...")
-            self._interrupt_search(report, log, printer)
+
+    def finish_overrun(self, until: float) -> bool:  # see get_ready
+        """Wait (up to ``time.monotonic() == until``) for the end of a search stopped at its
+        deadline; its last lines go to its own logs. False when it did not end (replace the process)."""
+        if self._overrun is None:
+            return True
+        tag, run_directory = self._overrun
+        # (a folder deleted meanwhile just loses those lines: EngineLog does not raise)
+        stdout_log = EngineLog(run_directory / "engine_stdout.log")
+        self._stderr_log = EngineLog(run_directory / "engine_stderr.log")
+        try:
+            outcome = self._read_until_ready(until, stdout_log.write, tag)
+        finally:
+            stdout_log.close()
+            self._stderr_log.close()
+            self._stderr_log = None
+        self._overrun = None
+        return outcome == "ready"
 
     def _interrupt_search(self, report: EngineReport, log, printer: ProgressPrinter) -> None:
         """`stop` ends the running search (the front is written, then `ready`); else kill."""
@@ -171,21 +227,29 @@ class PersistentEngine:
             self.close()
 
     def close(self) -> None:
-        """Stop the process: `quit` when idle, else kill its process group."""
+        """Stop the process: `quit` when idle (a search still finishing ends first), else kill
+        its process group."""
         if self.alive and not self.busy.locked():
             try:
                 self.process.stdin.write("quit\n")
                 self.process.stdin.flush()
                 self.process.wait(timeout=5)
                 return
-            except (OSError, subprocess.TimeoutExpired):
+            except (OSError, ValueError, subprocess.TimeoutExpired):
                 pass
+            except BaseException:  # Ctrl-C while waiting: no more manners
+                self._kill()
+                raise
+        self._kill()
+
+    def _kill(self) -> None:
+        """Kill the process group (the engine leads its own) and reap the process."""
         if self.alive:
             try:
                 os.killpg(self.process.pid, signal.SIGKILL)
             except (ProcessLookupError, PermissionError):
                 pass
-            self.process.wait()
+        self.process.wait()
 
 
 def run_command(tag: str, run_directory: Path) -> str:
@@ -224,17 +288,34 @@ def close_engine() -> None:
 
 
 def run_in_persistent_engine(engine: Engine, run_directory: Path, *, threads: int, verbosity: int,
-                             timeout_in_seconds: float | None) -> EngineReport:
-    """Run a search in the cached engine; a concurrent call (another thread) gets its own process."""
-    persistent = shared_engine(engine, threads)
-    if not persistent.busy.acquire(blocking=False):
-        return engine_module.run_engine(engine, run_directory, threads=threads, verbosity=verbosity,
-                                        timeout_in_seconds=timeout_in_seconds)
-    try:
-        report = persistent.run(run_directory, verbosity=verbosity, timeout_in_seconds=timeout_in_seconds)
-    finally:
-        persistent.busy.release()
-    return engine_module.check_report(report)
+                             deadline: Deadline | None) -> EngineReport:
+    """Run a search in the cached engine; a concurrent call (another thread) gets its own process.
+
+    The cached process may still be starting, or ending a search stopped at its deadline: this
+    search waits for it within its own budget (when that runs out first, it returns with no
+    front and the process goes on, to be ready for the next search), or replaces a process that
+    does not get ready in ``STARTUP_SECONDS``.
+    """
+    for _attempt in range(2):
+        persistent = shared_engine(engine, threads)
+        if not persistent.busy.acquire(blocking=False):
+            return engine_module.run_engine(engine, run_directory, threads=threads, verbosity=verbosity,
+                                            deadline=deadline)
+        try:
+            until = time.monotonic() + STARTUP_SECONDS
+            if deadline is not None:
+                until = min(until, deadline.give_up_at())
+            if persistent.get_ready(until):
+                return engine_module.check_report(
+                    persistent.run(run_directory, verbosity=verbosity, deadline=deadline))
+            if deadline is not None and time.monotonic() >= deadline.give_up_at():
+                return EngineReport(Path(run_directory), returncode=0, stopped_by="timeout",
+                                    command=persistent.command)
+            persistent._kill()  # stuck: the next attempt starts a fresh process
+        finally:
+            persistent.busy.release()
+    raise EngineError(f"the persistent engine did not get ready in {STARTUP_SECONDS:g} s",
+                      run_directory=Path(run_directory), returncode=None, stderr_tail="")
 
 
 atexit.register(close_engine)

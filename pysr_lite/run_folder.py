@@ -32,7 +32,7 @@ from typing import Any, Mapping
 import numpy as np
 
 from .data import Dataset, validate_variable_names
-from .operators import OperatorTable
+from .operators import BUILTIN_OPERATORS, OperatorTable
 from .units import SearchUnits, UnitError, validate_units
 
 PROTOCOL_VERSION = 2
@@ -47,6 +47,8 @@ _FLOAT_TYPES = {32: "<f4", 64: "<f8"}
 INT64_RANGE = (-(2**63), 2**63 - 1)
 # The roles of user.jl functions other than operators (docs/protocol.md, "user.jl").
 USER_FUNCTION_ROLES = ("early_stop_condition", "elementwise_loss", "loss_function")
+# A user operator's name, as a Julia definition names it (see operators.julia_definition).
+_OPERATOR_NAME = re.compile(r"[^\W\d]\w*\Z")
 
 
 class RunFolderError(ValueError):
@@ -280,6 +282,7 @@ def write_run_folder(
     user_functions: Mapping[str, str],
     resume_checkpoint: str | None = None,
     units: SearchUnits | None = None,
+    deadline_unix_seconds: float | None = None,
 ) -> Path:
     """Write a run's data, options.toml and (when needed) user.jl; return the folder.
 
@@ -287,6 +290,7 @@ def write_run_folder(
     ``user_functions`` maps a role (``USER_FUNCTION_ROLES``) to its Julia source;
     ``resume_checkpoint`` is the text of a checkpoint to resume from (see ``read_checkpoint``);
     ``units`` (``units.validate_units``) become the ``[units]`` table.
+    ``deadline_unix_seconds`` is the budget's end (``pysr_lite.budget``), None for no budget.
     """
     run_directory = Path(run_directory)
     write_data_files(run_directory, dataset, precision)
@@ -300,6 +304,8 @@ def write_run_folder(
     }
     if units is not None:
         document["units"] = units_table(units)
+    if deadline_unix_seconds is not None:
+        document["deadline_unix_seconds"] = float(deadline_unix_seconds)
     custom = operators.custom
     if custom or user_functions:
         document["user_functions"] = {
@@ -365,15 +371,16 @@ def read_run_folder(run_directory: str | os.PathLike) -> RunSpec:
     if not isinstance(user_functions, dict):
         raise RunFolderError(f"{path}: [user_functions] must be a table")
     custom_names = set(_name_list(user_functions, "operators", path))
-    custom_operators = {}
-    for key, arity in (("binary_operators", 2), ("unary_operators", 1)):
-        for name in _name_list(settings, key, path):
-            if name in custom_names:
-                custom_operators[name] = arity
     try:
         names = validate_variable_names(_field(settings, "variable_names", list, path), n_features)
     except ValueError as error:
         raise RunFolderError(f"{path}: {error}") from None
+    custom_operators: dict[str, int] = {}
+    for key, arity in (("binary_operators", 2), ("unary_operators", 1)):
+        for name in _name_list(settings, key, path):
+            if name in custom_names:
+                _check_custom_operator_name(name, custom_operators, names, path)
+                custom_operators[name] = arity
     return RunSpec(n_rows, n_features, precision, has_weights, names, settings, custom_operators,
                    _read_units(settings, n_features, path))
 
@@ -451,3 +458,19 @@ def read_checkpoint(location: str | os.PathLike) -> Checkpoint:
         [equations(table.get("members", []), "populations.members") for table in populations],
         equations(document.get("hall_of_fame", []), "hall_of_fame"),
     )
+
+
+def _check_custom_operator_name(name: str, seen: Mapping[str, int], variable_names: list[str], path: Path) -> None:
+    """A user operator's name must be one the frontend could have written: a Julia identifier that
+    is neither a built-in operator nor a variable, of one arity."""
+    problem = None
+    if not _OPERATOR_NAME.match(name):
+        problem = "is not an identifier"
+    elif name in BUILTIN_OPERATORS.names():
+        problem = "is the name of a built-in operator"
+    elif name in variable_names:
+        problem = "is also a variable name"
+    elif name in seen:
+        problem = "is listed as both a binary and a unary operator"
+    if problem is not None:
+        raise RunFolderError(f"{path}: user operator {name!r} (in [user_functions] operators) {problem}")

@@ -141,6 +141,22 @@ def pids_running_in(run_directory: Path) -> list[int]:
     return pids
 
 
+def child_pids() -> list[int]:
+    """Ids of this process's living children (an engine is one, whatever its command line)."""
+    children = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        state, parent = fields[0], int(fields[1])
+        if parent == os.getpid() and state != "Z":
+            children.append(int(entry.name))
+    return children
+
+
 def write_prepared_run_folder(run_directory, X, y, **options):
     """A run folder written as ``search()`` writes it (data, options.toml, user.jl), for tests
     that start the engine themselves or damage a file first; returns the resolved options."""

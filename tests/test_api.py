@@ -137,11 +137,11 @@ def test_run_folder_holds_the_protocol_files(engine, fast_search):
 def test_timeout_stops_the_search(engine, fast_search):
     X = uniform_data(seed=7)
     y = np.exp(X[:, 0]) * np.sin(X[:, 1]) + X[:, 0] ** 3  # nothing finds this in 3 s
+    search(X, y, unary_operators=["sin"], **dict(fast_search, niterations=1))  # a warm engine (see test_budget.py)
     started = time.monotonic()
     result = search(X, y, unary_operators=["sin"], **dict(fast_search, niterations=100000, timeout_in_seconds=3))
+    assert time.monotonic() - started < 3 + 1
     assert result.stats["reason"] == "timeout"
-    assert 3 <= result.stats["seconds"] < 10
-    assert time.monotonic() - started < 60
     assert len(result) >= 1
 
 
@@ -335,6 +335,9 @@ def make_run_folder(tmp_path, hall_of_fame_text):
         ('complexity,loss,equation\n1,0.5,"x0"\n3,0.25\n', HallOfFameError, "row 2 has no equation; is the file truncated"),
         ('complexity,loss,equation\n3,0.5,"(x0 * x9)"\n', EquationSyntaxError, "row 1 \\(complexity 3\\): unknown name 'x9'"),
         ('complexity,loss,equation\n5,0.5,"(x0 + "\n', EquationSyntaxError, "row 1"),
+        # Found by tests/test_properties.py: an OverflowError from numpy's int64 column.
+        ('complexity,loss,equation\n1,0.5,"x0"\n100000000000000000000000,0.25,"x1"\n', HallOfFameError,
+         "row 2: complexity '100000000000000000000000' is larger than any the engine writes"),
     ],
 )
 def test_damaged_hall_of_fame_fails_clearly(tmp_path, text, error, message):
@@ -355,6 +358,22 @@ def test_hostile_equations_are_never_executed(tmp_path, monkeypatch):
         with pytest.raises((EquationSyntaxError, HallOfFameError)):
             load_result(run_directory)
     assert not (tmp_path / "pwned").exists()
+
+
+
+def test_hostile_fronts_stay_quick_and_errors_name_the_file_and_row(tmp_path):
+    """Issue 15: (2.0 ^ 1.0e10) took half a minute and gigabytes, a few hundred levels of nesting
+    or max of an infinite constant escaped as raw sympy errors that named no file."""
+    started = time.monotonic()
+    quick = load_result(make_run_folder(tmp_path / "power", 'complexity,loss,equation\n3,0.5,"(2.0 ^ 1.0e10)"\n'))
+    infinite = load_result(make_run_folder(tmp_path / "max", 'complexity,loss,equation\n5,0.5,"max((1.0e300 * 1.0e300), x0)"\n'))
+    assert time.monotonic() - started < 5
+    assert quick.sympy(0) == sympy.oo and len(infinite) == 1   # as the engine computes: Inf
+    deep = "cos(" * 300 + "x0" + ")" * 300
+    run_directory = make_run_folder(tmp_path / "deep", f'complexity,loss,equation\n1,0.5,"x0"\n301,0.25,"{deep}"\n')
+    with pytest.raises(EquationSyntaxError, match="row 2 .*nested deeper than 100") as error:
+        load_result(run_directory)
+    assert str(run_directory / "hall_of_fame.csv") in str(error.value)
 
 
 def test_load_result_of_a_folder_without_front(tmp_path):
@@ -449,7 +468,7 @@ def test_engine_stops_on_request_as_the_protocol_says(engine, fast_search):
     time.sleep(0.5)
     process.process.stdin.write("stop\n")
     process.process.stdin.flush()
-    report = process.follow(verbosity=0, timeout_in_seconds=60)
+    report = process.follow(verbosity=0)
     assert report.done is not None and report.done["reason"] == "interrupted", report.stderr_tail[-2000:]
     assert report.returncode == 0
 
@@ -492,21 +511,21 @@ def test_fake_engine_exit_2_is_a_value_error(fake_julia, tmp_path):
 
 
 def test_overdue_engine_is_stopped(fake_julia, tmp_path, monkeypatch):
-    """An engine that ignores its timeout and even `stop` is terminated; its front is returned."""
+    """An engine that ignores its deadline and even `stop` is killed just after the deadline; its
+    front is returned."""
     fake_julia("""
         write_front()  # and never reads its stdin, so `stop` goes unheard
         say("pysr_lite:progress iteration=1 niterations=100 evals=10 evals_per_second=5 seconds=1 best_loss=0.5 front_size=2")
         time.sleep(120)
     """)
-    monkeypatch.setattr(engine_module, "TIMEOUT_MARGIN_SECONDS", 0.5)
-    monkeypatch.setattr(engine_module, "INTERRUPT_GRACE_SECONDS", 0.5)
     started = time.monotonic()
-    with pytest.warns(RuntimeWarning, match="overran timeout_in_seconds=0.5"):
+    with pytest.warns(RuntimeWarning, match="overran timeout_in_seconds=2"):
         result = search(uniform_data(n_rows=5), np.ones(5), **ONE_PROCESS_PER_SEARCH, output_directory=tmp_path / "outputs", verbosity=0,
-                        random_state=0, timeout_in_seconds=0.5)
-    assert time.monotonic() - started < 30
+                        random_state=0, timeout_in_seconds=2)
+    assert time.monotonic() - started < 2 + 1.5
     assert result.stats["reason"] == "timeout"
     assert len(result) == 2
+    assert pids_running_in(result.run_directory) == []
 
 
 def test_ctrl_c_before_any_front_propagates(fake_julia, tmp_path):

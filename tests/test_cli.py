@@ -77,18 +77,39 @@ def test_demo_rediscovers_its_law(engine, tmp_path):
 )
 def test_search_errors_are_clean_messages(csv_file, tmp_path, arguments, message):
     result = invoke(["search", csv_file, *arguments, "--output-directory", tmp_path / "runs"])
-    assert result.exit_code != 0
+    assert result.exit_code == 2   # usage errors, as click's own
     assert "Traceback" not in result.output
     assert result.exception is None or isinstance(result.exception, SystemExit)
-    assert re.search(message, result.output), result.output
+    assert re.search(message, result.stderr), result.output
 
 
 def test_search_reports_data_problems(tmp_path):
     path = tmp_path / "bad.csv"
     pd.DataFrame({"a": [1.0, np.nan, 3.0], "y": [1.0, 2.0, 3.0]}).to_csv(path, index=False)
     result = invoke(["search", path, "--target", "y", "--output-directory", tmp_path / "runs"])
-    assert result.exit_code == 1
-    assert "Error: X column 'a' contains 1 NaN/Inf value(s)" in result.output
+    assert result.exit_code == 2
+    assert "Error: X column 'a' contains 1 NaN/Inf value(s)" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        # Issue 15: reported as "not numeric" (pandas reads an empty column as text).
+        ("a,b,y\n", "X has 0 rows; at least one row of data is needed"),
+        # Issue 15: blamed on 'a.1', the name pandas gives the second 'a'.
+        ("a,b,a,y\n1,2,3,4\n5,6,7,8\n", "column names of .*data.csv must be distinct; repeated: a"),
+        ("", "could not read .* as CSV: No columns to parse"),
+        ('a,y\n1,"2\n', "could not read .* as CSV"),
+    ],
+)
+def test_damaged_csv_files_are_usage_errors_that_say_why(tmp_path, text, message):
+    path = tmp_path / "data.csv"
+    path.write_text(text)
+    result = invoke(["search", path, "--target", "y", "--output-directory", tmp_path / "runs"])
+    assert result.exit_code == 2
+    assert re.search(message, result.stderr), result.output
+    assert "a.1" not in result.output and "not numeric" not in result.output
+    assert run_folders(tmp_path / "runs") == []
 
 
 def test_missing_julia_is_a_clean_error(csv_file, tmp_path, monkeypatch):

@@ -43,6 +43,8 @@ def test_integer_columns_and_single_column_target_are_accepted():
     [
         (X, Y[:3], None, "X has 4 rows but y has 3"),
         (np.empty((0, 2)), np.empty(0), None, "X has 0 rows"),
+        # A CSV with a header only: columns of text, but the problem is the missing rows (issue 15).
+        (pd.DataFrame({"a": [], "b": []}, dtype=object), pd.Series([], dtype=object), None, "X has 0 rows"),
         (np.empty((3, 0)), np.ones(3), None, "X has 0 columns"),
         (X[:, 0], Y, None, "X must be 2-D .* use X.reshape\\(-1, 1\\)"),
         (np.array([["a", "b"]] * 4), Y, None, "X is not numeric"),

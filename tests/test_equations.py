@@ -73,11 +73,31 @@ def test_constants_stay_floats_as_in_pysr():
 
 
 def test_huge_powers_of_constants_stay_floats_and_quick():
-    """Issue 15: an exact Integer(2)**Integer(10**10) would take gigabytes and half a minute."""
+    """Issue 15: an exact Integer(2)**Integer(10**10) would take gigabytes and half a minute.
+    Numbers are folded as the engine computes them: 2.0^1e10 overflows a float to Inf."""
     started = time.monotonic()
-    assert to_sympy("(2.0 ^ 1.0e10)", NAMES).is_Float
-    assert to_sympy("max((1.0e300 * 1.0e300), x0)", NAMES).has(x0)
+    assert to_sympy("(2.0 ^ 1.0e10)", NAMES) == sympy.oo
+    assert to_sympy("max((1.0e300 * 1.0e300), x0)", NAMES) == sympy.oo
+    assert to_sympy("(x0 ^ 1.0e10)", NAMES) == x0 ** sympy.Float(1e10)
     assert time.monotonic() - started < 2
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # Found by tests/test_properties.py: sympy compared with a complex constant for two minutes,
+        # and raised KeyError on a Piecewise over one. The engine's values: NaN, which compares false.
+        ("less_equal(log((x0 + x0)), atan2((1.0 + 0.0), acos(acos(0.0))))", sympy.S.Zero),
+        ("greater(x0, cond((2.0 ^ acosh(-1.0)), x0))", sympy.Piecewise((1, x0 > 0), (0, True))),
+        ("(x0 + mod(0.0, 0.0))", x0 + sympy.nan),
+        ("(cos(2.0) * x0)", sympy.Float(np.cos(2.0)) * x0),
+        ("greater(2.0, 1.0)", sympy.S.One),
+    ],
+)
+def test_operators_of_numbers_are_folded_as_the_engine_computes_them(text, expected):
+    started = time.monotonic()
+    assert to_sympy(text, NAMES) == expected
+    assert time.monotonic() - started < 1
 
 
 def test_node_count_counts_every_operator_variable_and_constant():
@@ -396,6 +416,12 @@ def test_latex_rounds_float_constants_to_significant_digits():
 def test_latex_leaves_exact_numbers_alone():
     assert to_latex(x0**2 / 3 + sympy.pi) == r"\frac{x_{0}^{2}}{3} + \pi"
     assert to_latex(to_sympy("x0 ^ 2.0 / 3", ["x0"])) == r"0.333 x_{0}^{2.0}"
+
+
+def test_latex_of_an_expression_sympy_could_only_build_unevaluated():
+    """Found by tests/test_properties.py: rounding the constants rebuilt Mod(x0, 0.0), which
+    sympy evaluates to a ZeroDivisionError."""
+    assert to_latex(to_sympy("mod(x0, 0.0)", ["x0"])) == r"x_{0} \bmod 0.0"
 
 
 # --- bad and hostile text ------------------------------------------------------------------------

@@ -86,6 +86,7 @@ def test_operator_aliases_become_canonical_names():
         (dict(deterministic=True), "deterministic=True needs a fixed seed"),
         (dict(population_size=10), "tournament_selection_n (15) must not exceed population_size (10)"),
         (dict(random_state=-1), "random_state must be a non-negative integer up to"),
+        (dict(threads=10**6), "threads must be a positive integer up to 1024, got 1000000"),
     ],
 )
 def test_invalid_values_say_what_is_expected(given, message):

@@ -18,7 +18,7 @@ import pysr_lite
 from pysr_lite import persistent_engine, search
 from pysr_lite.engine import EngineError, EngineInputError
 
-from conftest import assert_recovers, uniform_data
+from conftest import assert_recovers, uniform_data, write_prepared_run_folder
 
 
 @pytest.fixture
@@ -119,3 +119,26 @@ def test_ctrl_c_stops_the_search_but_keeps_the_engine(fresh_engine, fast_search)
     assert cached_pid() == pid                               # the engine survived the interrupt
     again = search(X, X[:, 0] - X[:, 1], **dict(fast_search, niterations=3))
     assert again.equations["loss"].min() < 1e-10
+
+
+def test_a_newline_in_output_directory_cannot_add_an_engine_command(fresh_engine, fast_search, tmp_path):
+    """Issue 15: a path holding a newline used to reach the engine's stdin raw, so its second line
+    ran as a command (here: the search of a planted folder whose Julia code leaves a marker, then
+    `quit`), and the next normal search failed."""
+    marker = tmp_path / "planted_code_ran"
+    planted = tmp_path / "planted"
+    X = uniform_data(seed=27)
+    write_prepared_run_folder(planted, X, X[:, 0], **dict(
+        fast_search, niterations=1, early_stop_condition=f'f(loss, complexity) = (touch("{marker}"); false)'))
+    hostile = tmp_path / f"outputs\nrun {planted}\nrun 1 {os.fsencode(str(planted)).hex()}\nquit\nx"
+    search(X, X[:, 0], **dict(fast_search, niterations=1))
+    pid = cached_pid()
+
+    injected = search(X, 2 * X[:, 0], **dict(fast_search, niterations=3, output_directory=hostile))
+    after = search(X, X[:, 0] - X[:, 1], **dict(fast_search, niterations=3))
+
+    assert injected.run_directory.parent == hostile and injected.equations["loss"].min() < 1e-10
+    assert after.equations["loss"].min() < 1e-10
+    assert cached_pid() == pid                 # no injected `quit`
+    assert not marker.exists()                 # no injected `run`
+    assert not (planted / "hall_of_fame.csv").exists()

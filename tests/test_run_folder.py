@@ -138,6 +138,28 @@ def test_damaged_options_toml_gives_an_error_that_names_the_file(tmp_path, damag
     assert str(path) in str(error.value)
 
 
+@pytest.mark.parametrize(
+    "name, list_key, problem",
+    [
+        ("cos", "unary_operators", "is the name of a built-in operator"),
+        ("pow", "binary_operators", "is the name of a built-in operator"),
+        ("x0", "unary_operators", "is also a variable name"),
+        ("my op", "binary_operators", "is not an identifier"),
+        ("", "unary_operators", "is not an identifier"),
+    ],
+)
+def test_user_operators_of_a_damaged_options_toml_name_the_file(tmp_path, name, list_key, problem):
+    """Found by tests/test_properties.py: a built-in's name gave a ValueError that named no file."""
+    write_prepared_run_folder(tmp_path, uniform_data(n_rows=3), np.ones(3), random_state=0)
+    path = tmp_path / "options.toml"
+    text = "\n".join(f"{list_key} = {format_toml({'n': [name]}).split(' = ', 1)[1].strip()}"
+                     if line.startswith(f"{list_key} = ") else line for line in path.read_text().splitlines())
+    path.write_text(text + "\n\n[user_functions]\noperators = " + format_toml({"n": [name]}).split(" = ", 1)[1])
+    with pytest.raises(RunFolderError, match=problem) as error:
+        read_run_folder(tmp_path)
+    assert str(path) in str(error.value)
+
+
 def test_a_folder_without_options_toml_is_not_a_run_folder(tmp_path):
     with pytest.raises(FileNotFoundError, match="not a pysr_lite run folder"):
         read_run_folder(tmp_path)

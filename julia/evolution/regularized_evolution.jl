@@ -192,6 +192,11 @@ end
 out_of_time(context::EvolutionContext) =
     context.stop_requested[] || (!context.options.deterministic && time() > context.deadline)
 
+# The scheduler gets a turn every this many cycles: the engine's stdin reader shares thread 1 with
+# the populations, and must hear a `stop` within a few cycles, not only after the iteration (a
+# long one on big data or with many cycles). A yield costs ~0.2 us, a cycle some microseconds.
+const YIELD_EVERY_CYCLES = 8
+
 """
     evolve_population!(population, context, workspace) -> PopulationReport
 
@@ -207,6 +212,7 @@ function evolve_population!(population::Population{T}, context::EvolutionContext
     rounds_per_cycle = cld(options.population_size, options.tournament_selection_n)
     n_cycles = options.ncycles_per_iteration
     for cycle in 1:n_cycles
+        cycle % YIELD_EVERY_CYCLES == 1 && yield()
         out_of_time(context) && break
         temperature = n_cycles == 1 ? 1.0 : 1.0 - (cycle - 1) / (n_cycles - 1)
         data = cycle_data(context, workspace, population.rng)

@@ -18,6 +18,26 @@ struct Checkpoint
     iterations::Int                     # iterations the checkpointed search had run
 end
 
+"""
+    write_file_atomically(write_contents, path) -> path
+
+Write `path` through a temporary file renamed over it in one step (rename(2)): a reader, or a
+kill at any moment, finds the old file or the new one, never none and never a partial one.
+(`mv(force=true)` deletes the target first.) A failed write (a full disk) leaves no partial
+temporary file behind.
+"""
+function write_file_atomically(write_contents::F, path::AbstractString) where {F}
+    temporary = path * ".tmp"
+    try
+        open(write_contents, temporary, "w")
+    catch
+        rm(temporary; force=true)
+        rethrow()
+    end
+    Base.Filesystem.rename(temporary, path)
+    return path
+end
+
 toml_string_array(texts) = "[" * join(("\"" * text * "\"" for text in texts), ", ") * "]"
 
 """
@@ -30,8 +50,7 @@ read back, and have no loss worth keeping.
 function write_checkpoint(path::AbstractString, state, options::Options, names::Vector{String})
     text(member) = equation_string(member.tree, options.operators, names)
     keep(member) = has_finite_constants(member.tree)
-    temporary = path * ".tmp"
-    open(temporary, "w") do io
+    return write_file_atomically(path) do io
         println(io, "# pysr_lite checkpoint: the search's state as equation text (docs/protocol.md)")
         println(io, "checkpoint_version = ", CHECKPOINT_VERSION)
         println(io, "iterations = ", state.iterations)
@@ -41,8 +60,6 @@ function write_checkpoint(path::AbstractString, state, options::Options, names::
             println(io, "members = ", toml_string_array(text(m) for m in population.members if keep(m)))
         end
     end
-    mv(temporary, path; force=true)
-    return path
 end
 
 """

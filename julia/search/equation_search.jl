@@ -68,7 +68,7 @@ struct SearchSetup{T<:AbstractFloat,O<:Options}
     loss_floor::Float64                    # losses closer than this are rounding noise (see loss_floor)
     workspaces::Channel{Workspace{T}}      # one per thread, lent to whichever population runs
     start::Float64
-    deadline::Float64                      # time() at which the timeout falls; Inf when none
+    deadline::Float64                      # time() at which the search must end (see SearchSetup); Inf when none
     stop_requested::Threads.Atomic{Bool}
     fitting_data::Dataset{T}               # where hall-of-fame constants are fitted (a subsample of big data)
 end
@@ -87,14 +87,17 @@ function subsample(data::Dataset{T}, n_rows::Int, rng::AbstractRNG) where {T}
 end
 
 
-function SearchSetup(data::Dataset{T}, options::Options, stop_requested::Threads.Atomic{Bool}, start::Float64) where {T}
+# The deadline is the earlier of `timeout_in_seconds` after `start` and the caller's own `deadline`
+# (the frontend's, counted from the user's call, so Julia's start and compilation are inside it).
+function SearchSetup(data::Dataset{T}, options::Options, stop_requested::Threads.Atomic{Bool}, start::Float64,
+                     deadline::Float64=Inf) where {T}
     check_variable_weights(options.complexity, data.n_features)
     check_feature_units(options.dimensions, data.n_features)
     workspaces = Channel{Workspace{T}}(Threads.nthreads())
     for _ in 1:Threads.nthreads()
         put!(workspaces, Workspace(data, batch_rows(options, data)))
     end
-    deadline = options.timeout_in_seconds > 0 ? start + options.timeout_in_seconds : Inf
+    options.timeout_in_seconds > 0 && (deadline = min(deadline, start + options.timeout_in_seconds))
     fitting_data = options.batching ? subsample(data, FITTING_ROWS, MersenneTwister(population_seed(options.random_state, -1))) : data
     normalization = baseline_loss(data, options, fetch(workspaces))
     return SearchSetup(data, options, normalization, loss_floor(data, options, normalization), workspaces, start,
@@ -109,7 +112,7 @@ function stop_reason(state::SearchState, setup::SearchSetup)
         Base.invokelatest(options.early_stop_condition, member.loss, member.complexity) === true && return :early_stop
     end
     state.iterations >= options.niterations && return :niterations
-    options.timeout_in_seconds > 0 && time() - setup.start >= options.timeout_in_seconds && return :timeout
+    time() >= setup.deadline && return :timeout
     options.max_evals > 0 && state.evaluations >= options.max_evals && return :max_evals
     return :none
 end
@@ -269,19 +272,21 @@ function with_pooled_workspace(work::F, item, context, workspaces::Channel) wher
 end
 
 """
-    equation_search(data::Dataset, options::Options; on_iteration=state->nothing, stop_requested, started_at=time()) -> SearchState
+    equation_search(data::Dataset, options::Options; on_iteration=state->nothing, stop_requested, started_at=time(), deadline=Inf) -> SearchState
 
 Run the evolutionary search. `on_iteration(state)` is called after every iteration (the
 protocol writes the hall of fame there). With a `checkpoint` the search resumes from its
 populations and hall of fame (see `initial_state`). Setting `stop_requested[] = true` ends the search once
 the populations notice it; Ctrl-C does the same. `timeout_in_seconds` counts from `started_at`,
-so a caller can include its own preparation (and the compilation it triggers) in the budget.
+so a caller can include its own preparation (and the compilation it triggers) in the budget;
+`deadline` (a `time()`) ends the search earlier when it falls first. Past it, no population starts
+another cycle and no constants are fitted: the search hurries to its first front.
 """
 function equation_search(data::Dataset{T}, options::Options; on_iteration=state -> nothing,
                          stop_requested::Threads.Atomic{Bool}=Threads.Atomic{Bool}(false),
-                         started_at::Float64=time(), checkpoint::Union{Nothing,Checkpoint}=nothing,
-                         checkpoint_path::AbstractString="") where {T}
-    setup = SearchSetup(data, options, stop_requested, started_at)
+                         started_at::Float64=time(), deadline::Float64=Inf,
+                         checkpoint::Union{Nothing,Checkpoint}=nothing, checkpoint_path::AbstractString="") where {T}
+    setup = SearchSetup(data, options, stop_requested, started_at, deadline)
     gc_start = Base.gc_time_ns()
     state = initial_state(setup, checkpoint, checkpoint_path)
     try
@@ -309,13 +314,17 @@ function evolve_until_stopped!(state::SearchState, setup::SearchSetup, on_iterat
         migrate_all!(state, options)
         state.seconds = time() - setup.start
         on_iteration(state)
-        reason = setup.stop_requested[] ? :interrupted : stop_reason(state, setup)
+        reason = setup.stop_requested[] ? requested_stop_reason(setup) : stop_reason(state, setup)
         if reason !== :none
             state.stop_reason = reason
             return state
         end
     end
 end
+
+# A `stop` once the deadline has passed is the frontend keeping the budget (a deterministic search
+# checks the clock only between iterations, `stop` within them): a timeout, not an interrupt.
+requested_stop_reason(setup::SearchSetup) = time() >= setup.deadline ? :timeout : :interrupted
 
 is_interrupt(error) = error isa InterruptException ||
     (error isa TaskFailedException && error.task.exception isa InterruptException)

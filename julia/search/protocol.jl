@@ -33,8 +33,8 @@ Run the search described by a run folder: 0 when it ran (also after a timeout or
 function run_search_in_folder(run_folder::AbstractString,
                               stop_requested::Threads.Atomic{Bool}=Threads.Atomic{Bool}(false))::Int
     started_at = time()  # the timeout covers loading and compiling too: the caller waits for all of it
-    options, data, checkpoint = try
-        load_run(run_folder)
+    options, data, checkpoint, deadline = try
+        (load_run(run_folder)..., frontend_deadline(run_folder))
     catch error
         error isa Union{InvalidRunError,UserCodeError,CheckpointError,SystemError} || rethrow()
         protocol_line("error", one_line_message(error))
@@ -45,16 +45,17 @@ function run_search_in_folder(run_folder::AbstractString,
                   "precision" => options.precision)
     # User code was defined after this function was compiled: enter the search in the newest
     # world, once, so that everything below it sees the user's functions.
-    return Base.invokelatest(search_in_folder, run_folder, options, data, checkpoint, stop_requested, started_at)
+    return Base.invokelatest(search_in_folder, run_folder, options, data, checkpoint, stop_requested, started_at,
+                             deadline)
 end
 
 function search_in_folder(run_folder::AbstractString, options::Options, data::Dataset,
                           checkpoint::Union{Nothing,Checkpoint}, stop_requested::Threads.Atomic{Bool},
-                          started_at::Float64)::Int
+                          started_at::Float64, deadline::Float64)::Int
     csv_path = joinpath(run_folder, HALL_OF_FAME_FILE)
     checkpoint_path = joinpath(run_folder, CHECKPOINT_FILE)
     checkpoint_seconds = Ref(0.0)   # what writing checkpoints cost the search (reported in `done`)
-    state = equation_search(data, options; stop_requested=stop_requested, started_at=started_at,
+    state = equation_search(data, options; stop_requested=stop_requested, started_at=started_at, deadline=deadline,
                             checkpoint=checkpoint, checkpoint_path=joinpath(run_folder, RESUME_FILE),
                             on_iteration = state -> begin
         # The front first: it is what the user reads; the checkpoint follows within milliseconds.

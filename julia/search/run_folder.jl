@@ -6,7 +6,8 @@ const HALL_OF_FAME_FILE = "hall_of_fame.csv"
 const CHECKPOINT_FILE = "checkpoint.toml"   # written by the engine after every iteration
 const RESUME_FILE = "resume.toml"           # a checkpoint the frontend copied in: the search resumes from it
 # Keys of options.toml that describe the run folder rather than the search.
-const RUN_KEYS = ("protocol_version", "n_rows", "n_features", "has_weights", "variable_names", "user_functions", "units")
+const RUN_KEYS = ("protocol_version", "n_rows", "n_features", "has_weights", "variable_names", "user_functions", "units",
+                  "deadline_unix_seconds")
 # The roles of user.jl functions that options.toml may name in its [user_functions] table.
 const USER_FUNCTION_ROLES = ("early_stop_condition", "elementwise_loss", "loss_function")
 
@@ -177,8 +178,7 @@ release_data!(data::Dataset) = foreach(finalize, data.storage)
 """Write the Pareto front as CSV to `path` atomically (write a temporary file, then rename).
 The last column says whether each equation is dimensionally consistent (always true without units)."""
 function write_hall_of_fame(path::AbstractString, state::SearchState, options::Options, names::Vector{String})
-    temporary = path * ".tmp"
-    open(temporary, "w") do io
+    return write_file_atomically(path) do io
         println(io, "complexity,loss,equation,dimensionally_consistent")
         for member in pareto_front(state.hall_of_fame)
             println(io, member.complexity, ",", member.loss, ",\"",
@@ -186,6 +186,18 @@ function write_hall_of_fame(path::AbstractString, state::SearchState, options::O
                     dimensionally_consistent(member.tree, options))
         end
     end
-    mv(temporary, path; force=true)
-    return path
+end
+
+"""
+    frontend_deadline(run_folder) -> Float64
+
+The `deadline_unix_seconds` of a run folder's options.toml: the `time()` (Unix seconds) by which
+the frontend wants the search over, counted from the user's call; Inf when it sets none.
+"""
+function frontend_deadline(run_folder::AbstractString)
+    settings = read_options_file(joinpath(run_folder, "options.toml"))
+    deadline = get(settings, "deadline_unix_seconds", Inf)
+    deadline isa Real && !isnan(deadline) || throw(InvalidRunError(
+        "options.toml: \"deadline_unix_seconds\" must be a number of seconds, got $(repr(deadline))"))
+    return Float64(deadline)
 end

@@ -63,6 +63,19 @@ end
     @test occursin("X_units has 1 entries but the data has 2 features", String(take!(output)))
 end
 
+@testset "protocol: the frontend's deadline_unix_seconds ends the search" begin
+    folder = mktempdir()
+    X = randn(MersenneTwister(10), 50, 2)
+    write_run_folder(folder, X, X[:, 1] .* X[:, 2] .+ sin.(X[:, 1]);
+                     extra="ncycles_per_iteration = 100000000\ndeadline_unix_seconds = $(time() + 2.0)")
+    output = IOBuffer()
+    started = time()
+    @test redirect_stdout_to(() -> P.main([folder]), output) == 0
+    @test occursin("pysr_lite:done reason=timeout", String(take!(output)))
+    @test time() - started < 10
+    @test isfile(joinpath(folder, "hall_of_fame.csv"))
+end
+
 @testset "protocol: invalid run folders exit with code 2 and say why" begin
     folder = mktempdir()
     X = randn(MersenneTwister(9), 20, 2)
@@ -70,6 +83,9 @@ end
     output = IOBuffer()
     @test redirect_stdout_to(() -> P.main([folder]), output) == 2
     @test occursin("pysr_lite:error", String(take!(output)))
+    write_run_folder(folder, X, X[:, 1]; extra="deadline_unix_seconds = \"soon\"")
+    @test redirect_stdout_to(() -> P.main([folder]), output) == 2
+    @test occursin("deadline_unix_seconds\" must be a number of seconds", String(take!(output)))
     write_run_folder(folder, X, X[:, 1])
     write(joinpath(folder, "y.bin"), zeros(5))   # wrong size
     @test redirect_stdout_to(() -> P.main([folder]), output) == 2

@@ -28,6 +28,16 @@ end
     @test state.stop_reason === :early_stop && P.best_loss(state.hall_of_fame) <= 1e-12
     state = P.equation_search(data, P.Options(; small_search(niterations=10^6, timeout_in_seconds=1.0)...))
     @test state.stop_reason === :timeout && state.seconds < 5
+    # A caller's deadline (the frontend's, counted from the user's call) ends the search first.
+    state = P.equation_search(data, P.Options(; small_search(niterations=10^6, timeout_in_seconds=60.0)...);
+                              deadline=time() + 1.0)
+    @test state.stop_reason === :timeout && state.seconds < 5
+    # Past the deadline already: one iteration without cycles or constant fitting, still a front.
+    started = time()
+    state = P.equation_search(data, P.Options(; small_search(niterations=10^6, ncycles_per_iteration=10^6)...);
+                              deadline=time() - 1.0)
+    @test state.stop_reason === :timeout && state.iterations == 1 && time() - started < 5
+    @test !isempty(P.pareto_front(state.hall_of_fame))
 end
 
 @testset "Float32 search" begin

@@ -23,7 +23,14 @@ def to_latex(expression: sympy.Expr, precision: int = 3) -> str:
         constant: sympy.Float(f"{float(constant):.{precision}g}", precision)
         for constant in expression.atoms(sympy.Float)
     }
-    return sympy.latex(expression.xreplace(rounded))
+    try:
+        expression = expression.xreplace(rounded)
+    except (ArithmeticError, TypeError, ValueError):
+        # Rebuilding evaluates again, and sympy may fail on what was left unevaluated because it
+        # failed there before (mod(0.0, 0.0): Modulo by zero): replace without evaluating.
+        with sympy.evaluate(False):
+            expression = expression.xreplace(rounded)
+    return sympy.latex(expression)
 
 
 # --- tables (PySR's booktabs layout) ----------------------------------------------------------------
