@@ -18,9 +18,11 @@ stops it.
 """
 
 from .api import Equation, SearchResult, load_result, search
+from .budget import TimeoutBeforeFirstFrontError
 from .persistent_engine import close_engine
 from .regressor import SymbolicRegressor
 
 __version__ = "0.1.0"
 
-__all__ = ["search", "SymbolicRegressor", "SearchResult", "Equation", "load_result", "close_engine", "__version__"]
+__all__ = ["search", "SymbolicRegressor", "SearchResult", "Equation", "load_result", "close_engine",
+           "TimeoutBeforeFirstFrontError", "__version__"]
