@@ -18,6 +18,7 @@ stops it.
 """
 
 from .api import Equation, SearchResult, load_result, search
+from .budget import TimeoutBeforeFirstFrontError
 from .multi_output import load_each_output, search_each_output
 from .persistent_engine import close_engine
 from .regressor import SymbolicRegressor
@@ -25,4 +26,4 @@ from .regressor import SymbolicRegressor
 __version__ = "0.1.0"
 
 __all__ = ["search", "search_each_output", "SymbolicRegressor", "SearchResult", "Equation", "load_result",
-           "load_each_output", "close_engine", "__version__"]
+           "load_each_output", "close_engine", "TimeoutBeforeFirstFrontError", "__version__"]

@@ -483,7 +483,7 @@ OPTIONS: tuple[OptionSpec, ...] = (
     OptionSpec("maxdepth", 0, integer(0, MAX_DEPTH), f"largest depth of an equation; 0 means as deep as maxsize allows, up to {MAX_DEPTH} (the deepest equation every export can handle)"),
     OptionSpec("parsimony", 0.0, real(0), "loss penalty per unit of complexity during selection"),
     # --- stopping
-    OptionSpec("timeout_in_seconds", None, optional(real(0, exclusive_minimum=True)), "stop after this many seconds (None: no limit)", to_toml=none_as(0.0)),
+    OptionSpec("timeout_in_seconds", None, optional(real(0, exclusive_minimum=True)), "stop this many seconds after the search() call, Julia's start and compilation included, returning the last front (None: no limit)", to_toml=none_as(0.0)),
     OptionSpec("max_evals", None, optional(integer(1)), "stop after this many equation evaluations (None: no limit)", to_toml=none_as(0)),
     OptionSpec("early_stop_condition", None, optional(EARLY_STOP), "stop once an equation reaches this loss, or when this Julia function of (loss, complexity) is true, e.g. 'f(loss, complexity) = loss < 1e-6 && complexity < 10' (None: never)", to_toml=_early_stop),
     # --- the loss
