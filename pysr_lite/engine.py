@@ -253,7 +253,7 @@ class Engine:
         run_directory = Path(run_directory)
         command = self.command(run_directory, threads)
         try:
-            process = subprocess.Popen(
+            process = start_process(
                 command,
                 cwd=run_directory,
                 stdin=subprocess.PIPE,  # `stop` is written here to end the search early
@@ -263,9 +263,6 @@ class Engine:
                 encoding="utf-8",
                 errors="replace",
                 bufsize=1,
-                # Its own process group: a terminal's Ctrl-C reaches only us, and we decide how
-                # to stop the engine (EngineProcess.stop); the whole group can be killed at the end.
-                start_new_session=True,
             )
         except OSError as error:
             raise EngineError(
@@ -275,6 +272,33 @@ class Engine:
                 stderr_tail="",
             ) from error
         return EngineProcess(process, run_directory, command)
+
+
+def start_process(command: Sequence[str], **options: Any) -> subprocess.Popen:
+    """``subprocess.Popen(command, **options)`` as the engine's process: in its own session
+    (a terminal's Ctrl-C reaches only Python, which decides how to stop the engine, and the whole
+    group can be killed at the end), and never left behind by a Ctrl-C.
+
+    A KeyboardInterrupt raised inside Popen after the fork would leave a process nobody holds, so
+    a Ctrl-C that arrives meanwhile (in the main thread, where Python runs signal handlers) is
+    held until Popen returns; then the new process is killed and the KeyboardInterrupt raised.
+    """
+    held: list[int] = []
+    hold = threading.current_thread() is threading.main_thread() and signal.getsignal(signal.SIGINT) is not None
+    previous = signal.signal(signal.SIGINT, lambda number, frame: held.append(number)) if hold else None
+    try:
+        process = subprocess.Popen(command, start_new_session=True, **options)
+    finally:
+        if hold:
+            signal.signal(signal.SIGINT, previous)
+    if held:
+        try:
+            os.killpg(process.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+        process.wait()
+        raise KeyboardInterrupt
+    return process
 
 
 def locate_engine() -> Engine:

@@ -28,7 +28,7 @@ from pathlib import Path
 
 from . import engine as engine_module
 from .budget import Deadline
-from .engine import Engine, EngineError, EngineLog, EngineReport, handle_engine_line, serve_command
+from .engine import Engine, EngineError, EngineLog, EngineReport, handle_engine_line, serve_command, start_process
 from .progress import ProgressPrinter
 from .protocol import parse_protocol_line
 
@@ -52,10 +52,9 @@ class PersistentEngine:
         self.command = serve_command(threads, julia_executable=engine.julia.executable,
                                      engine_directory=engine.directory)
         try:
-            self.process = subprocess.Popen(
+            self.process = start_process(
                 self.command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                 text=True, encoding="utf-8", errors="replace", bufsize=1,
-                start_new_session=True,  # a terminal's Ctrl-C reaches only Python, which decides
             )
         except OSError as error:
             raise EngineError(f"could not start the engine ({error})", run_directory=Path.cwd(),

@@ -98,6 +98,30 @@ def test_ctrl_c_while_julia_starts_leaves_no_engine(no_cached_engine, fast_searc
 
 
 @pytest.mark.parametrize("persistent", [True, False], ids=["persistent", "one-shot"])
+def test_ctrl_c_inside_popen_after_the_fork_leaves_no_engine(engine, no_cached_engine, fast_search, monkeypatch, persistent):
+    """The narrowest window: Popen has forked the engine but not returned. A KeyboardInterrupt
+    raised there would leave a process nobody holds; the frontend holds the Ctrl-C back instead."""
+    real_popen = subprocess.Popen
+    started = []
+
+    def popen_interrupted_before_it_returns(command, *arguments, **options):
+        process = real_popen(command, *arguments, **options)
+        if any("PySRLite" in str(part) for part in command):  # the engine, not `julia --version`
+            started.append(process)
+            os.kill(os.getpid(), signal.SIGINT)
+            time.sleep(0.2)  # Python runs the handler here, still inside "Popen"
+        return process
+
+    monkeypatch.setattr(subprocess, "Popen", popen_interrupted_before_it_returns)
+    X = uniform_data(seed=46)
+    with pytest.raises(KeyboardInterrupt):
+        search(X, X[:, 0], **dict(fast_search, persistent_engine=persistent))
+    (process,) = started
+    assert process.poll() is not None
+    assert child_pids() == []
+
+
+@pytest.mark.parametrize("persistent", [True, False], ids=["persistent", "one-shot"])
 def test_ctrl_c_while_a_slow_engine_starts_leaves_no_engine(fake_julia, tmp_path, no_cached_engine, persistent):
     """A stand-in for a Julia that takes a minute to start (precompiling, a slow disk)."""
     fake_julia("""
@@ -117,8 +141,8 @@ def test_ctrl_c_while_a_slow_engine_starts_leaves_no_engine(fake_julia, tmp_path
 
 # A search that never ends by itself, with quick iterations: many fronts written per second.
 ENDLESS = dict(unary_operators=["sin"], niterations=10**6, populations=4, population_size=20,
-               ncycles_per_iteration=5, timeout_in_seconds=120, threads=2, verbosity=0, random_state=0)
-PHASE_SECONDS = 90.0
+               ncycles_per_iteration=5, timeout_in_seconds=60, threads=2, verbosity=0, random_state=0)
+PHASE_SECONDS = 50.0
 
 
 def endless_target(X):
@@ -126,10 +150,12 @@ def endless_target(X):
 
 
 def engine_pid(run_directory: Path, persistent: bool) -> int | None:
+    """The engine serving the run: the cached process, or the one-shot engine, which is this
+    process's only child once the run folder exists (Julia's version check is over by then)."""
     if persistent:
         cached = persistent_engine._cached
         return cached.process.pid if cached is not None else None
-    pids = pids_running_in(run_directory)
+    pids = pids_running_in(run_directory) or child_pids()
     return pids[0] if pids else None
 
 
@@ -157,6 +183,7 @@ class Fault:
         self.front_before: bytes | None = None
         self.injected = False
         self.run_directory: Path | None = None
+        self.search_returned = threading.Event()  # too late to inject: the test then fails loudly
         self._arguments = (Path(output_directory), phase, target, signal_number, persistent)
         self._thread = threading.Thread(target=self._watch, daemon=True)
         self._thread.start()
@@ -170,7 +197,9 @@ class Fault:
             time.sleep(0.001)
         # The writing phase is a moment: poll hard, and inject anyway if it is never caught.
         writing_deadline = time.monotonic() + 10
-        while time.monotonic() < deadline and not reached(phase, self.run_directory, persistent):
+        while not reached(phase, self.run_directory, persistent):
+            if self.search_returned.is_set() or time.monotonic() > deadline:
+                return
             if phase == "writing" and time.monotonic() > writing_deadline and (self.run_directory / "hall_of_fame.csv").exists():
                 break
             time.sleep(0 if phase == "writing" else 0.005)
@@ -194,8 +223,9 @@ def run_with_fault(fast_search, phase, target, signal_number, persistent):
         outcome = search(X, endless_target(X), **dict(fast_search, **ENDLESS, persistent_engine=persistent))
     except (pysr_lite.engine.EngineError, KeyboardInterrupt) as error:
         outcome = error
+    fault.search_returned.set()
     fault._thread.join(timeout=PHASE_SECONDS)
-    assert fault.injected, "the fault was never injected"
+    assert fault.injected, f"the search ended before the fault ({phase}) was injected: {outcome!r}"
     return fault, outcome
 
 
