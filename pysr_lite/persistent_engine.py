@@ -201,7 +201,8 @@ class PersistentEngine:
 
     def finish_overrun(self, until: float) -> bool:  # see get_ready
         """Wait (up to ``time.monotonic() == until``) for the end of a search stopped at its
-        deadline; its last lines go to its own logs. False when it did not end (replace the process)."""
+        deadline; its last lines go to its own logs. False when it has not ended yet: it stays the
+        overrun to finish, so that its lines never mix with a later search's."""
         if self._overrun is None:
             return True
         tag, run_directory = self._overrun
@@ -214,7 +215,8 @@ class PersistentEngine:
             stdout_log.close()
             self._stderr_log.close()
             self._stderr_log = None
-        self._overrun = None
+        if outcome == "ready":
+            self._overrun = None
         return outcome == "ready"
 
     def _interrupt_search(self, report: EngineReport, log, printer: ProgressPrinter) -> None:
