@@ -28,7 +28,8 @@ from pathlib import Path
 
 from . import engine as engine_module
 from .budget import Deadline
-from .engine import Engine, EngineError, EngineLog, EngineReport, handle_engine_line, serve_command, start_process
+from .engine import (Engine, EngineError, EngineLog, EngineReport, handle_engine_line, log_error, serve_command,
+                     start_process)
 from .progress import ProgressPrinter
 from .protocol import parse_protocol_line
 
@@ -165,6 +166,7 @@ class PersistentEngine:
             finally:
                 self._stderr_log, self._echo_stderr = None, False
         report.stderr_tail = "".join(self._stderr_tail)
+        report.log_error = log_error(stdout_log, stderr_log)
         if report.returncode is None:
             report.returncode = self._outcome(report)
         return report
