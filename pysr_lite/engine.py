@@ -229,6 +229,7 @@ class EngineReport:
     crash: str | None = None  # a persistent engine's `pysr_lite:crash` message
     stopped_by: str | None = None
     stderr_tail: str = ""
+    log_error: str | None = None  # why copying the engine's output to the run folder stopped, if it did
     command: list[str] = field(default_factory=list)
 
     @property
@@ -347,6 +348,12 @@ class EngineLog:
         self.close()
 
 
+def log_error(*logs: EngineLog) -> str | None:
+    """Why the first of ``logs`` that stopped copying stopped (a full disk, ...), or None."""
+    errors = [str(log.error) for log in logs if log.error is not None]
+    return errors[0] if errors else None
+
+
 def _pump(stream, sink: "queue.Queue[str | None]") -> None:
     for line in stream:
         sink.put(line)
@@ -423,6 +430,7 @@ class EngineProcess:
                 report.returncode = self._wait_for_exit(readers)
                 self._drain(stdout_lines, stdout_log, report, printer)
         report.stderr_tail = "".join(stderr_tail)
+        report.log_error = log_error(stdout_log, stderr_log)
         return report
 
     def _wait_for_exit(self, readers: list[threading.Thread]) -> int:
@@ -585,6 +593,8 @@ def check_report(report: EngineReport) -> EngineReport:
         message += "\nengine error: " + report.crash
     if report.errors:
         message += "\nengine error: " + "; ".join(report.errors)
+    if report.log_error:
+        message += f"\nIts logs in the run folder were cut short: {report.log_error}"
     if report.stderr_tail.strip():
         message += "\nlast lines of its stderr:\n" + _tail(report.stderr_tail)
     if report.hall_of_fame.exists():

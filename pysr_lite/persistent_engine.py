@@ -28,7 +28,8 @@ from pathlib import Path
 
 from . import engine as engine_module
 from .budget import Deadline
-from .engine import Engine, EngineError, EngineLog, EngineReport, handle_engine_line, serve_command, start_process
+from .engine import (Engine, EngineError, EngineLog, EngineReport, handle_engine_line, log_error, serve_command,
+                     start_process)
 from .progress import ProgressPrinter
 from .protocol import parse_protocol_line
 
@@ -165,6 +166,7 @@ class PersistentEngine:
             finally:
                 self._stderr_log, self._echo_stderr = None, False
         report.stderr_tail = "".join(self._stderr_tail)
+        report.log_error = log_error(stdout_log, stderr_log)
         if report.returncode is None:
             report.returncode = self._outcome(report)
         return report
@@ -201,7 +203,8 @@ class PersistentEngine:
 
     def finish_overrun(self, until: float) -> bool:  # see get_ready
         """Wait (up to ``time.monotonic() == until``) for the end of a search stopped at its
-        deadline; its last lines go to its own logs. False when it did not end (replace the process)."""
+        deadline; its last lines go to its own logs. False when it has not ended yet: it stays the
+        overrun to finish, so that its lines never mix with a later search's."""
         if self._overrun is None:
             return True
         tag, run_directory = self._overrun
@@ -214,7 +217,8 @@ class PersistentEngine:
             stdout_log.close()
             self._stderr_log.close()
             self._stderr_log = None
-        self._overrun = None
+        if outcome == "ready":
+            self._overrun = None
         return outcome == "ready"
 
     def _interrupt_search(self, report: EngineReport, log, printer: ProgressPrinter) -> None:

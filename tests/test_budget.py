@@ -104,6 +104,30 @@ def test_a_persistent_engine_still_compiling_at_the_deadline_ends_that_search_in
     pysr_lite.close_engine()
 
 
+
+def test_a_search_stopped_at_its_deadline_never_mixes_with_the_next_ones(engine, fast_search):
+    """A second budget that ends while the first search is still ending leaves that search to
+    finish; the third search waits for it and reports only its own lines."""
+    pysr_lite.close_engine()
+    started = persistent_engine.shared_engine(engine, fast_search["threads"])
+    assert started.get_ready(time.monotonic() + 120)   # Julia up, the search not compiled yet
+    X = uniform_data(seed=56)
+    for timeout in (1.5, 0.5):
+        try:
+            search(X, hard_target(X), **dict(fast_search, **HARD, timeout_in_seconds=timeout))
+        except TimeoutBeforeFirstFrontError:
+            pass  # the usual case with a cold engine
+    first, second = run_folders(fast_search["output_directory"])
+
+    third = search(X, 2 * X[:, 0], **dict(fast_search, niterations=3))
+
+    assert third.stats["reason"] == "niterations" and third.stats["iterations"] == 3
+    log = (third.run_directory / "engine_stdout.log").read_text()
+    assert log.count("pysr_lite:done") == 1 and "reason=timeout" not in log
+    assert "pysr_lite:done reason=timeout" in (first / "engine_stdout.log").read_text()
+    pysr_lite.close_engine()
+
+
 def test_an_engine_deaf_to_its_deadline_is_killed_just_after_it(fake_julia, tmp_path):
     fake_julia("""
         time.sleep(120)   # never writes a front, never reads `stop`

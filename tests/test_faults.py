@@ -328,3 +328,14 @@ def test_a_full_disk_keeps_the_last_front_and_the_frontend_keeps_following(engin
     with pytest.raises(pysr_lite.engine.EngineError, match="No space left on device") as error:
         search(X, endless_target(X), output_directory=tiny_disk / "outputs", **FILLING_SEARCH)
     assert_the_last_whole_front_survives(error.value)
+
+
+def test_a_log_that_cannot_be_written_stops_copying_and_says_why(tmp_path):
+    """/dev/full fails every write with ENOSPC, as a full disk does."""
+    log = pysr_lite.engine.EngineLog(Path("/dev/full"))
+    log.write("pysr_lite:progress iteration=1\n")   # no exception: the search goes on
+    log.write("pysr_lite:progress iteration=2\n")
+    assert isinstance(log.error, OSError) and log.error.errno == 28
+    report = pysr_lite.engine.EngineReport(tmp_path, returncode=1, log_error=str(log.error))
+    with pytest.raises(pysr_lite.engine.EngineError, match="logs in the run folder were cut short: .*No space left"):
+        pysr_lite.engine.check_report(report)
