@@ -38,6 +38,7 @@ include("search/user_source.jl")
 include("search/run_folder.jl")
 include("search/protocol.jl")
 include("search/julia_api.jl")
+include("search/precompile_workload.jl")   # last: it runs the search the files above define
 
 export Options, Dataset, equation_search, equation_string, node_count, compute_complexity, eval_tree_array, ElementwiseLoss,
        dimensionally_consistent

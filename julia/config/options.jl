@@ -206,15 +206,26 @@ function reject_unknown_options(names)
     end
 end
 
-function Options(; kwargs...)
-    reject_unknown_options(keys(kwargs))
-    s = merge(DEFAULT_OPTIONS, values(kwargs))
+# The given options over the defaults, read as `s.maxsize` or `s[:maxsize]`.
+struct OptionValues
+    values::Dict{Symbol,Any}
+end
+Base.getindex(s::OptionValues, name::Symbol) = getfield(s, :values)[name]
+Base.getproperty(s::OptionValues, name::Symbol) = s[name]
+
+Options(; kwargs...) = Options(Dict{Symbol,Any}(kwargs))
+
+# From a Dict rather than keywords: keywords splatted from a Dict make a NamedTuple type per set
+# of names, and compiling `merge` for a 65-name NamedTuple cost every cold engine seconds.
+function Options(given::AbstractDict{Symbol})
+    reject_unknown_options(keys(given))
+    s = OptionValues(merge!(Dict{Symbol,Any}(pairs(DEFAULT_OPTIONS)), given))
     for name in (:niterations, :populations, :population_size, :ncycles_per_iteration,
                  :tournament_selection_n, :topn, :batch_size)
-        check_option(getfield(s, name) >= 1, name, getfield(s, name), "a positive integer")
+        check_option(s[name] >= 1, name, s[name], "a positive integer")
     end
     for name in (:maxdepth, :max_evals, :optimizer_nrestarts, :optimizer_iterations, :threads)
-        check_option(getfield(s, name) >= 0, name, getfield(s, name), "a non-negative integer")
+        check_option(s[name] >= 0, name, s[name], "a non-negative integer")
     end
     check_option(s.maxsize >= 1, :maxsize, s.maxsize, "a positive integer")
     check_option(s.population_size >= 2, :population_size, s.population_size, "at least 2")
@@ -222,19 +233,19 @@ function Options(; kwargs...)
                  s.tournament_selection_n, "at most population_size ($(s.population_size))")
     for name in (:tournament_selection_p, :fraction_replaced, :fraction_replaced_hof,
                  :crossover_probability, :optimize_probability)
-        value = getfield(s, name)
+        value = s[name]
         check_option(0 <= value <= 1, name, value, "between 0 and 1")
     end
     for name in (:parsimony, :alpha, :adaptive_parsimony_scaling, :perturbation_factor,
                  :timeout_in_seconds, :warmup_maxsize_by)
-        value = getfield(s, name)
+        value = s[name]
         check_option(value >= 0 && !isnan(value), name, value, "non-negative")
     end
     check_option(s.warmup_maxsize_by <= 1, :warmup_maxsize_by, s.warmup_maxsize_by, "between 0 and 1")
     check_option(s.precision in (32, 64), :precision, s.precision, "32 or 64")
     check_option(s.optimizer_algorithm in ("BFGS", "NelderMead"), :optimizer_algorithm,
                  s.optimizer_algorithm, "\"BFGS\" or \"NelderMead\"")
-    weights = MutationWeights(Tuple(Float64(getfield(s, Symbol(:weight_, kind))) for kind in MUTATION_KINDS))
+    weights = MutationWeights(Tuple(Float64(s[Symbol(:weight_, kind)]) for kind in MUTATION_KINDS))
     for (kind, value) in zip(MUTATION_KINDS, weights.values)
         check_option(value >= 0, Symbol(:weight_, kind), value, "non-negative")
     end
@@ -256,5 +267,5 @@ function Options(; kwargs...)
               mutation_weights = weights, optimizer_algorithm = Symbol(s.optimizer_algorithm))
     O = Options{typeof(operators.binary),typeof(operators.unary),typeof(loss)}
     # Explicit parameters make the constructor convert (e.g. an integer timeout to Float64).
-    return O((haskey(fields, name) ? getfield(fields, name) : getfield(s, name) for name in fieldnames(O))...)
+    return O((haskey(fields, name) ? getfield(fields, name) : s[name] for name in fieldnames(O))...)
 end

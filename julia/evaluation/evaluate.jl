@@ -101,14 +101,28 @@ map_binary_constant_right!(op::UserOperator, out::Vector{T}, left::Vector{T}, ri
 
 `kernel(operators[index], args...)`, compiled as a chain of comparisons against constant
 indices so that every branch calls a concrete function: no dynamic dispatch in the hot path.
+One method per argument count, each specialised on every argument's type: a `Vararg{Any}`
+method is not, and code inferred for the package's cache file (the precompile workload) then
+boxes the arguments of every call.
 """
-@generated function call_operator(kernel::K, operators::O, index::Int, args::Vararg{Any,N}) where {K,O<:Tuple,N}
+function call_operator end
+
+function operator_chain(operators::Type{<:Tuple}, arguments::Vector{Symbol})
     body = :(throw(ArgumentError("operator index $index out of range")))
-    for k in length(O.parameters):-1:1
-        body = :(index == $k ? kernel(operators[$k], args...) : $body)
+    for k in length(operators.parameters):-1:1
+        body = :(index == $k ? kernel(operators[$k], $(arguments...)) : $body)
     end
     return body
 end
+
+@generated call_operator(kernel::K, operators::O, index::Int, a::A) where {K,O<:Tuple,A} =
+    operator_chain(O, [:a])
+@generated call_operator(kernel::K, operators::O, index::Int, a::A, b::B) where {K,O<:Tuple,A,B} =
+    operator_chain(O, [:a, :b])
+@generated call_operator(kernel::K, operators::O, index::Int, a::A, b::B, c::C) where {K,O<:Tuple,A,B,C} =
+    operator_chain(O, [:a, :b, :c])
+@generated call_operator(kernel::K, operators::O, index::Int, a::A, b::B, c::C, d::D) where {K,O<:Tuple,A,B,C,D} =
+    operator_chain(O, [:a, :b, :c, :d])
 
 # --- the tree walk ---------------------------------------------------------------------------
 

@@ -142,7 +142,7 @@ function load_run(run_folder::AbstractString)
     merge!(search_settings, user_settings(run_folder, settings, T))
     merge!(search_settings, unit_settings(settings))
     options = try
-        Options(; search_settings...)
+        Options(search_settings)
     catch error
         error isa Union{ArgumentError,InexactError,MethodError} || rethrow()
         throw(InvalidRunError(one_line_message(error)))
