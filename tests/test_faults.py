@@ -44,8 +44,9 @@ def test_a_reader_never_finds_the_front_missing_while_the_engine_rewrites_it(eng
     with open(tmp_path / "engine_stdout.log", "w") as log:
         process = subprocess.Popen(engine.command(tmp_path, 2), cwd=tmp_path, stdin=subprocess.PIPE, stdout=log,
                                    start_new_session=True)
+    log = tmp_path / "engine_stdout.log"
     try:
-        wait_for(front.exists)
+        wait_for(lambda: "pysr_lite:progress" in log.read_text())   # compiled and iterating
         missing = 0
         stop_at = time.monotonic() + 3
         while time.monotonic() < stop_at:
@@ -53,7 +54,7 @@ def test_a_reader_never_finds_the_front_missing_while_the_engine_rewrites_it(eng
                 missing += not os.path.exists(front)
     finally:
         process.communicate(b"stop\n", timeout=60)
-    assert (tmp_path / "engine_stdout.log").read_text().count("pysr_lite:progress") > 100
+    assert log.read_text().count("pysr_lite:progress") > 100
     assert missing == 0
     assert len(load_result(tmp_path)) >= 1
     assert pids_running_in(tmp_path) == []
@@ -162,7 +163,8 @@ def engine_pid(run_directory: Path, persistent: bool) -> int | None:
 def reached(phase: str, run_directory: Path, persistent: bool) -> bool:
     """Whether the run is in ``phase``: starting (the engine process exists), compiling (it has
     read the run folder, no front yet), searching (a few fronts written), writing (the next
-    front is being written: its temporary file exists)."""
+    front is being written: its temporary file exists), checkpointing (the checkpoint that
+    follows each front is being written)."""
     front = run_directory / "hall_of_fame.csv"
     if phase == "starting":
         return engine_pid(run_directory, persistent) is not None
@@ -172,7 +174,8 @@ def reached(phase: str, run_directory: Path, persistent: bool) -> bool:
     if phase == "searching":
         log = run_directory / "engine_stdout.log"
         return front.exists() and log.read_text().count("pysr_lite:progress") >= 3
-    return front.exists() and (run_directory / "hall_of_fame.csv.tmp").exists()
+    being_written = {"writing": "hall_of_fame.csv.tmp", "checkpointing": "checkpoint.toml.tmp"}[phase]
+    return front.exists() and (run_directory / being_written).exists()
 
 
 class Fault:
@@ -195,14 +198,15 @@ class Fault:
             folders = sorted(output_directory.iterdir()) if output_directory.exists() else []
             self.run_directory = folders[-1] if folders else None
             time.sleep(0.001)
-        # The writing phase is a moment: poll hard, and inject anyway if it is never caught.
+        # Writing a file is a moment: poll hard, and inject anyway if it is never caught.
+        momentary = phase in ("writing", "checkpointing")
         writing_deadline = time.monotonic() + 10
         while not reached(phase, self.run_directory, persistent):
             if self.search_returned.is_set() or time.monotonic() > deadline:
                 return
-            if phase == "writing" and time.monotonic() > writing_deadline and (self.run_directory / "hall_of_fame.csv").exists():
+            if momentary and time.monotonic() > writing_deadline and (self.run_directory / "hall_of_fame.csv").exists():
                 break
-            time.sleep(0 if phase == "writing" else 0.005)
+            time.sleep(0 if momentary else 0.005)
         front = self.run_directory / "hall_of_fame.csv"
         self.front_before = front.read_bytes() if front.exists() else None
         pid = os.getpid() if target == "frontend" else engine_pid(self.run_directory, persistent)
@@ -233,6 +237,9 @@ def assert_nothing_lost_and_no_engine_left(fault: Fault, outcome, persistent: bo
     run_directory = fault.run_directory
     if fault.front_before is not None:  # a front was on disk: it (or a later one) still reads
         assert len(load_result(run_directory)) >= 1
+        # ... and so does its checkpoint, written after each front (the engine may die between the two)
+        if (run_directory / "checkpoint.toml").exists():
+            assert len(pysr_lite.run_folder.read_checkpoint(run_directory).hall_of_fame) >= 1
         assert not isinstance(outcome, KeyboardInterrupt)
         result = outcome.partial_result if isinstance(outcome, pysr_lite.engine.EngineError) else outcome
         assert result is not None and len(result) >= 1
@@ -261,7 +268,7 @@ def test_a_fault_while_a_fresh_engine_starts_or_compiles(no_cached_engine, fast_
 
 
 @pytest.mark.parametrize("fault", FAULTS, ids=FAULTS)
-@pytest.mark.parametrize("phase", ["searching", "writing"])
+@pytest.mark.parametrize("phase", ["searching", "writing", "checkpointing"])
 def test_a_fault_while_a_persistent_engine_searches_or_writes_its_front(fast_search, phase, fault):
     target, signal_number = FAULTS[fault]
     injected, outcome = run_with_fault(fast_search, phase, target, signal_number, persistent=True)

@@ -274,8 +274,9 @@ end
 """
     equation_search(data::Dataset, options::Options; on_iteration=state->nothing, stop_requested, started_at=time(), deadline=Inf) -> SearchState
 
-Run the evolutionary search. `on_iteration(state)` is called after every iteration (the
-protocol writes the hall of fame there). With a `checkpoint` the search resumes from its
+Run the evolutionary search. `on_iteration(state)` is called once the initial populations are
+scored (`state.iterations == 0`) and after every iteration (the protocol writes the hall of fame
+there). With a `checkpoint` the search resumes from its
 populations and hall of fame (see `initial_state`). Setting `stop_requested[] = true` ends the search once
 the populations notice it; Ctrl-C does the same. `timeout_in_seconds` counts from `started_at`,
 so a caller can include its own preparation (and the compilation it triggers) in the budget;
@@ -289,6 +290,10 @@ function equation_search(data::Dataset{T}, options::Options; on_iteration=state 
     setup = SearchSetup(data, options, stop_requested, started_at, deadline)
     gc_start = Base.gc_time_ns()
     state = initial_state(setup, checkpoint, checkpoint_path)
+    # The initial populations' best equations are a front already: reported before the first
+    # iteration, a cold engine whose budget ends during it still has one to show.
+    state.seconds = time() - setup.start
+    on_iteration(state)
     try
         evolve_until_stopped!(state, setup, on_iteration)
     catch error

@@ -61,7 +61,7 @@ function search_in_folder(run_folder::AbstractString, options::Options, data::Da
         # The front first: it is what the user reads; the checkpoint follows within milliseconds.
         write_hall_of_fame(csv_path, state, options, data.variable_names)
         checkpoint_seconds[] += @elapsed write_checkpoint(checkpoint_path, state, options, data.variable_names)
-        progress_line(state, options)
+        state.iterations > 0 && progress_line(state, options)   # progress lines count iterations
     end)
     protocol_line("done", "reason" => state.stop_reason, "iterations" => state.iterations,
                   "evals" => format_count(state.evaluations),

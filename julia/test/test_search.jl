@@ -40,6 +40,16 @@ end
     @test !isempty(P.pareto_front(state.hall_of_fame))
 end
 
+@testset "the initial populations' front is reported before the first iteration" begin
+    X = randn(MersenneTwister(8), 100, 1)
+    data = P.Dataset(X, 2 .* X[:, 1])
+    reported = Tuple{Int,Int}[]   # (iteration, equations on the front) at each report
+    P.equation_search(data, P.Options(; small_search(niterations=2)...);
+                      on_iteration=state -> push!(reported, (state.iterations, length(P.pareto_front(state.hall_of_fame)))))
+    @test first.(reported) == [0, 1, 2]
+    @test all(size -> size >= 1, last.(reported))
+end
+
 @testset "Float32 search" begin
     X = randn(MersenneTwister(6), 100, 1)
     front = equation_search(X, 3 .* X[:, 1] .+ 1; small_search(precision=32)...)
