@@ -66,8 +66,11 @@ def plot_pareto(result, ax=None, model_selection: str = "best"):
     chosen = result.chosen_index(model_selection)
     ax.scatter([complexity[chosen]], [loss[chosen]], s=160, facecolors="none", edgecolors="tab:red", linewidths=2,
                zorder=3, label=f"chosen ({model_selection})")
+    # The label goes towards the middle of the plot, so that it stays inside the axes.
+    on_the_right = complexity[chosen] > (complexity.min() + complexity.max()) / 2
     ax.annotate(_label(str(front["sympy_format"].iloc[chosen])), (complexity[chosen], loss[chosen]),
-                xytext=(10, 12), textcoords="offset points", color="tab:red",
+                xytext=(-12 if on_the_right else 12, 14), textcoords="offset points", color="tab:red",
+                horizontalalignment="right" if on_the_right else "left",
                 arrowprops=dict(arrowstyle="-", color="tab:red"))
     if (loss > 0).all():
         ax.set_yscale("log")
