@@ -23,6 +23,7 @@ import sympy
 
 from .budget import Deadline, Instant, TimeoutBeforeFirstFrontError
 from .data import prepare_dataset, prepare_features
+from .display import as_front_table, front_html, result_summary
 from .engine import EngineError, locate_engine, run_engine, stats_from_report
 from .persistent_engine import run_in_persistent_engine
 from .advice import warn_about_settings
@@ -34,6 +35,8 @@ from .model_selection import chosen_index
 from .operators import BUILTIN_OPERATORS, OperatorTable, custom_operator, unknown_operator
 from .options import check_complexity_of_variables, option_parameters, options_help, resolve_options, toml_entries
 from .output_paths import check_output_directory
+from .plots import plot_fit, plot_pareto
+from .progress import FrontReader, watcher_for
 from .protocol import read_protocol_log, statistics
 from .run_folder import HALL_OF_FAME_FILE, create_run_directory, read_checkpoint, read_run_folder, write_run_folder
 from .units import SearchUnits, validate_units
@@ -142,7 +145,7 @@ class SearchResult:
         operators: OperatorTable = BUILTIN_OPERATORS,
         units: SearchUnits | None = None,
     ):
-        self.equations = equations.reset_index(drop=True)
+        self.equations = as_front_table(equations.reset_index(drop=True))
         self.variable_names = list(variable_names)
         self.run_directory = Path(run_directory)
         self.stats = dict(stats or {})
@@ -161,7 +164,7 @@ class SearchResult:
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__dict__.update(state)
-        self.equations = with_callables(self.equations, self.variable_names, self.operators)
+        self.equations = as_front_table(with_callables(self.equations, self.variable_names, self.operators))
 
     def with_operators(self, operators: OperatorTable) -> "SearchResult":
         """The same front read with another operator table (e.g. once custom operators' sympy
@@ -225,18 +228,24 @@ class SearchResult:
         """PySR's booktabs LaTeX table of the front (rows ``indices``, default all)."""
         return latex_table(self.equations, indices, precision=precision, columns=columns)
 
+    def plot_pareto(self, ax=None, model_selection: str = "best"):
+        """Loss against complexity (log scale), the chosen equation marked and labelled; returns
+        the matplotlib Axes (needs matplotlib: ``pip install "pysr-lite[plots]"``)."""
+        return plot_pareto(self, ax=ax, model_selection=model_selection)
+
+    def plot_fit(self, X: Any, y: Any, index: int | None = None, axes=None):
+        """Equation ``index``'s predictions (None: the best) against the true ``y``, and its
+        residuals; returns the matplotlib Figure."""
+        return plot_fit(self, X, y, index=index, axes=axes)
+
+    def _repr_html_(self) -> str:
+        """The notebook view: the front with each equation in LaTeX, the best row highlighted."""
+        chosen = self.best_index() if len(self) else None
+        return front_html(self.equations, chosen, title=f"SearchResult: {result_summary(self.stats, len(self))}",
+                          chosen_label="best")
+
     def __repr__(self) -> str:
-        stats = self.stats
-        facts = []
-        if stats.get("reason"):
-            facts.append(f"stop reason: {stats['reason']}")
-        if stats.get("iterations") is not None:
-            count = stats["iterations"]
-            facts.append(f"{count} iteration{'' if count == 1 else 's'}")
-        if stats.get("seconds") is not None:
-            facts.append(f"{float(stats['seconds']):.1f} s")
-        about = f" ({', '.join(facts)})" if facts else ""
-        lines = [f"SearchResult: {len(self)} equations on the Pareto front{about}", f"run folder: {self.run_directory}"]
+        lines = [f"SearchResult: {result_summary(self.stats, len(self))}", f"run folder: {self.run_directory}"]
         if len(self):
             best = self.best_index()
             lines.append(f"{'':8}{'complexity':>10}  {'loss':<11}{'score':<11}equation")
@@ -363,14 +372,19 @@ def search(
                      resume_checkpoint=None if checkpoint is None else checkpoint.text, units=units,
                      deadline_unix_seconds=deadline.unix_seconds if deadline else None)
     run = run_in_persistent_engine if resolved["persistent_engine"] else run_engine
+    watcher = watcher_for(resolved["verbosity"], front=FrontReader(run_directory, dataset.variable_names, operators),
+                          deadline_at=deadline.monotonic if deadline else None, started_at=called_at.monotonic,
+                          niterations=resolved["niterations"])
     try:
-        report = run(
-            engine,
-            run_directory,
-            threads=resolved["threads"],
-            verbosity=resolved["verbosity"],
-            deadline=deadline,
-        )
+        with watcher:
+            report = run(
+                engine,
+                run_directory,
+                threads=resolved["threads"],
+                verbosity=resolved["verbosity"],
+                deadline=deadline,
+                watcher=watcher,
+            )
     except EngineError as error:
         if (run_directory / HALL_OF_FAME_FILE).exists():
             try:

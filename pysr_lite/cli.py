@@ -24,6 +24,7 @@ from . import __version__
 from .api import SearchResult, search
 from .engine import EngineError, EngineNotFoundError, JuliaNotFoundError
 from .options import parse_option_text
+from .plots import require_matplotlib, save_plots
 from .output_paths import check_output_file
 
 # The demo: 200 rows, x0 and x1 uniform on [-3, 3] (numpy default_rng(2024)), y = x0**2 + cos(x1).
@@ -155,8 +156,11 @@ def cli() -> None:
 @click.option("--output", type=click.Path(dir_okay=False), help="CSV file for the front (default: equations.csv in the run folder).")
 @click.option("--output-directory", type=click.Path(file_okay=False), help="Where run folders go (default: ./outputs).")
 @click.option("--verbosity", type=int, help="0: quiet, 1: progress (default).")
+@click.option("--plots", "plots", type=click.Path(file_okay=False, path_type=Path),
+              help="Directory to write pareto.png (the front) and fit.png (the best equation against the data) into; needs matplotlib.")
 @click.option("-O", "--option", "extra", multiple=True, metavar="NAME=VALUE", help="Any other search option, e.g. -O deterministic=true; repeatable.")
-def search_command(data: Path, target: str, features: str | None, output: str | None, extra: tuple[str, ...], **flags: Any) -> None:
+def search_command(data: Path, target: str, features: str | None, output: str | None, plots: Path | None,
+                   extra: tuple[str, ...], **flags: Any) -> None:
     """Search for equations TARGET = f(features) in the CSV file DATA."""
     table = _read_table(data)
     if target not in table.columns:
@@ -166,6 +170,11 @@ def search_command(data: Path, target: str, features: str | None, output: str | 
     if missing:
         raise click.BadParameter(f"not columns of {data}: {', '.join(missing)}", param_hint="--features")
 
+    if plots is not None:  # likewise: say that matplotlib is missing before the search, not after
+        try:
+            require_matplotlib()
+        except ImportError as error:
+            raise click.BadParameter(str(error), param_hint="--plots") from None
     if output:  # checked now: a search can take hours, its front must have somewhere to go
         try:
             check_output_file(output, "--output")
@@ -177,6 +186,12 @@ def search_command(data: Path, target: str, features: str | None, output: str | 
     options.update({name: value for name, value in flags.items() if value is not None})
     result = _run(table[feature_names], table[target], options)
     _report(result, target, output)
+    if plots is not None:
+        try:
+            pareto, fit = save_plots(result, table[feature_names], table[target], plots)
+        except OSError as error:
+            raise click.ClickException(f"could not write the plots to {plots}: {error}") from None
+        click.echo(f"Plots written to {pareto} and {fit}")
 
 
 @cli.command("demo")

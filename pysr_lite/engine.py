@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from .budget import Deadline
-from .progress import ProgressPrinter
+from .progress import SearchWatcher, plain_watcher
 from .protocol import parse_protocol_line, statistics
 
 JULIA_ENVIRONMENT_VARIABLE = "PYSR_LITE_JULIA"
@@ -381,19 +381,20 @@ class EngineProcess:
     def pid(self) -> int:
         return self.process.pid
 
-    def follow(self, *, verbosity: int = 1, deadline: Deadline | None = None) -> EngineReport:
+    def follow(self, *, verbosity: int = 1, deadline: Deadline | None = None,
+               watcher: SearchWatcher | None = None) -> EngineReport:
         """Stream the engine's output until it exits and report how it went.
 
         Stdout and stderr are copied to engine_stdout.log / engine_stderr.log in the run folder.
-        With ``verbosity > 0`` progress is printed (see ``ProgressPrinter``) and the engine's
-        other lines are passed through. Ctrl-C stops the engine politely (``stop``) and the report
+        The engine's lines go to ``watcher`` (see ``pysr_lite.progress``; by default plain lines
+        with ``verbosity > 0``, nothing at 0). Ctrl-C stops the engine politely (``stop``) and the report
         says ``stopped_by="interrupt"``. At the ``deadline`` the engine is asked to stop; if it
         is still running when the grace after it ends (still compiling, say), it is killed and
         the report says ``stopped_by="timeout"``: the front on disk is whole (it is replaced
         atomically), so nothing it had written is lost.
         """
         report = EngineReport(self.run_directory, command=self.command)
-        printer = ProgressPrinter(verbosity)
+        watcher = watcher if watcher is not None else plain_watcher(verbosity)
 
         stdout_lines: "queue.Queue[str | None]" = queue.Queue()
         stderr_tail: collections.deque = collections.deque(maxlen=STDERR_TAIL_LINES)
@@ -404,7 +405,7 @@ class EngineProcess:
                 threading.Thread(target=_pump, args=(self.process.stdout, stdout_lines), daemon=True),
                 threading.Thread(
                     target=_collect_stderr,
-                    args=(self.process.stderr, stderr_log, stderr_tail, verbosity > 0),
+                    args=(self.process.stderr, stderr_log, stderr_tail, watcher.shows_engine_output),
                     daemon=True,
                 ),
             ]
@@ -413,22 +414,22 @@ class EngineProcess:
             read_to_the_end = False
             try:
                 try:
-                    self._read_stdout(stdout_lines, stdout_log, report, printer, deadline)
+                    self._read_stdout(stdout_lines, stdout_log, report, watcher, deadline)
                 except KeyboardInterrupt:
                     report.stopped_by = "interrupt"
                     if report.hall_of_fame.exists():
-                        printer.note("Interrupted: stopping the engine (it writes its last front first)...")
+                        watcher.note("Interrupted: stopping the engine (it writes its last front first)...")
                         self.stop()
                     else:  # still starting or compiling: there is nothing to save, so do not wait
-                        printer.note("Interrupted before the first front: stopping the engine")
+                        watcher.note("Interrupted before the first front: stopping the engine")
                         self._kill_group()
-                    self._read_stdout(stdout_lines, stdout_log, report, printer, None)
+                    self._read_stdout(stdout_lines, stdout_log, report, watcher, None)
                 read_to_the_end = True
             finally:
                 if not read_to_the_end:  # an exception of ours, or a second Ctrl-C: no more manners
                     self._kill_group()
                 report.returncode = self._wait_for_exit(readers)
-                self._drain(stdout_lines, stdout_log, report, printer)
+                self._drain(stdout_lines, stdout_log, report, watcher)
         report.stderr_tail = "".join(stderr_tail)
         report.log_error = log_error(stdout_log, stderr_log)
         return report
@@ -449,7 +450,7 @@ class EngineProcess:
                 reader.join(timeout=5)
         return returncode
 
-    def _read_stdout(self, lines, log, report: EngineReport, printer: ProgressPrinter,
+    def _read_stdout(self, lines, log, report: EngineReport, watcher: SearchWatcher,
                      deadline: Deadline | None) -> None:
         """Handle stdout lines until the engine closes stdout (or is killed past the deadline)."""
         exited_at = None
@@ -460,7 +461,7 @@ class EngineProcess:
                 asked_to_stop = True
             if deadline is not None and time.monotonic() >= deadline.give_up_at():
                 report.stopped_by = "timeout"
-                printer.note("timeout_in_seconds has run out and the engine is still busy; stopping it")
+                watcher.note("timeout_in_seconds has run out and the engine is still busy; stopping it")
                 self._kill_group()
                 deadline = None
             try:
@@ -475,16 +476,16 @@ class EngineProcess:
                 continue
             if line is None:
                 return
-            handle_engine_line(line, log, report, printer)
+            handle_engine_line(line, log, report, watcher)
 
-    def _drain(self, lines, log, report: EngineReport, printer: ProgressPrinter) -> None:
+    def _drain(self, lines, log, report: EngineReport, watcher: SearchWatcher) -> None:
         while True:
             try:
                 line = lines.get_nowait()
             except queue.Empty:
                 return
             if line is not None:
-                handle_engine_line(line, log, report, printer)
+                handle_engine_line(line, log, report, watcher)
 
     def stop(self) -> None:
         """Stop politely: a `stop` line on stdin (the engine writes its front and exits), then
@@ -537,29 +538,31 @@ def request_stop(process: subprocess.Popen) -> bool:
         return False
 
 
-def handle_engine_line(line: str, log: EngineLog, report: EngineReport, printer: ProgressPrinter) -> None:
+def handle_engine_line(line: str, log: EngineLog, report: EngineReport, watcher: SearchWatcher) -> None:
     """Log one stdout line of the engine, record what it says in ``report`` and show it."""
     log.write(line)
     parsed = parse_protocol_line(line)
     if parsed is None:
-        printer.engine_text(line.rstrip("\r\n"))
+        watcher.engine_text(line.rstrip("\r\n"))
         return
     kind, fields = parsed
     if kind == "start":
         report.started = fields
-        printer.start(fields)
+        watcher.start(fields)
+    elif kind == "compiled":
+        watcher.compiled(fields)
     elif kind == "progress":
         report.last_progress = fields
-        printer.progress(fields)
+        watcher.progress(fields)
     elif kind == "done":
         report.done = fields
-        printer.done(fields)
+        watcher.done(fields)
     elif kind == "error":
         report.errors.append(fields["message"])
-        printer.error(fields["message"])
+        watcher.error(fields["message"])
     elif kind == "crash":
         report.crash = fields["message"]
-        printer.error(fields["message"])
+        watcher.error(fields["message"])
     # Unknown kinds are ignored: a newer engine may say more than this frontend understands.
 
 
@@ -619,11 +622,12 @@ def run_engine(
     threads: int,
     verbosity: int = 1,
     deadline: Deadline | None = None,
+    watcher: SearchWatcher | None = None,
 ) -> EngineReport:
     """Start the engine on a prepared run folder, follow it to the end and check how it ended."""
     process = engine.start(run_directory, threads)
     try:
-        report = process.follow(verbosity=verbosity, deadline=deadline)
+        report = process.follow(verbosity=verbosity, deadline=deadline, watcher=watcher)
     except BaseException:
         # Ctrl-C before `follow` took charge of the process (or an error of ours): leave no engine.
         process._kill_group()

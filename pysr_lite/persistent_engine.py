@@ -30,7 +30,7 @@ from . import engine as engine_module
 from .budget import Deadline
 from .engine import (Engine, EngineError, EngineLog, EngineReport, handle_engine_line, log_error, serve_command,
                      start_process)
-from .progress import ProgressPrinter
+from .progress import SearchWatcher, plain_watcher
 from .protocol import parse_protocol_line
 
 # The process prints `ready` once PySRLite is loaded: quick, unless the package precompiles first.
@@ -132,7 +132,8 @@ class PersistentEngine:
             self._kill()
             raise
 
-    def run(self, run_directory: Path, *, verbosity: int = 1, deadline: Deadline | None = None) -> EngineReport:
+    def run(self, run_directory: Path, *, verbosity: int = 1, deadline: Deadline | None = None,
+            watcher: SearchWatcher | None = None) -> EngineReport:
         """Run the search of a prepared run folder and report how it went (as ``EngineProcess.follow``).
 
         At the ``deadline`` the search is asked to stop; if the engine has not ended it when the
@@ -144,23 +145,23 @@ class PersistentEngine:
             raise RuntimeError("the engine is not ready for a search: call get_ready() first")
         run_directory = Path(run_directory).resolve()
         report = EngineReport(run_directory, command=self.command + [f"(run {run_directory})"])
-        printer = ProgressPrinter(verbosity)
+        watcher = watcher if watcher is not None else plain_watcher(verbosity)
         self._stderr_tail.clear()
         with EngineLog(run_directory / "engine_stdout.log") as stdout_log, EngineLog(
             run_directory / "engine_stderr.log"
         ) as stderr_log:
-            self._stderr_log, self._echo_stderr = stderr_log, verbosity > 0
+            self._stderr_log, self._echo_stderr = stderr_log, watcher.shows_engine_output
             try:
                 self._runs += 1
                 self._tag = str(self._runs)
                 self.process.stdin.write(run_command(self._tag, run_directory))
                 self.process.stdin.flush()
                 try:
-                    self._follow_until_ready(report, stdout_log, printer, deadline)
+                    self._follow_until_ready(report, stdout_log, watcher, deadline)
                 except KeyboardInterrupt:
                     report.stopped_by = "interrupt"
-                    printer.note("Interrupted: stopping the search (the engine writes its last front first)...")
-                    self._interrupt_search(report, stdout_log, printer)
+                    watcher.note("Interrupted: stopping the search (the engine writes its last front first)...")
+                    self._interrupt_search(report, stdout_log, watcher)
             except (BrokenPipeError, KeyboardInterrupt):  # died before the command, or a second Ctrl-C
                 self.close()
             finally:
@@ -181,10 +182,10 @@ class PersistentEngine:
             return engine_module.EXIT_INVALID_INPUT
         return 0
 
-    def _follow_until_ready(self, report: EngineReport, log, printer: ProgressPrinter,
+    def _follow_until_ready(self, report: EngineReport, log, watcher: SearchWatcher,
                             deadline: Deadline | None) -> None:
         def on_line(line: str) -> None:
-            handle_engine_line(line, log, report, printer)
+            handle_engine_line(line, log, report, watcher)
 
         if deadline is None:
             outcome = self._read_until_ready(math.inf, on_line, self._tag)
@@ -195,7 +196,7 @@ class PersistentEngine:
                 outcome = self._read_until_ready(deadline.give_up_at(), on_line, self._tag)
             if outcome == "late":
                 report.stopped_by = "timeout"
-                printer.note("timeout_in_seconds has run out and the engine is still busy; it ends the "
+                watcher.note("timeout_in_seconds has run out and the engine is still busy; it ends the "
                              "search in the background")
                 self._overrun = (self._tag, report.run_directory)
         if outcome == "closed":  # the process died mid-search
@@ -221,11 +222,11 @@ class PersistentEngine:
             self._overrun = None
         return outcome == "ready"
 
-    def _interrupt_search(self, report: EngineReport, log, printer: ProgressPrinter) -> None:
+    def _interrupt_search(self, report: EngineReport, log, watcher: SearchWatcher) -> None:
         """`stop` ends the running search (the front is written, then `ready`); else kill."""
         engine_module.request_stop(self.process)
         outcome = self._read_until_ready(time.monotonic() + engine_module.INTERRUPT_GRACE_SECONDS,
-                                         lambda line: handle_engine_line(line, log, report, printer), self._tag)
+                                         lambda line: handle_engine_line(line, log, report, watcher), self._tag)
         if outcome != "ready":
             self.close()
 
@@ -291,7 +292,7 @@ def close_engine() -> None:
 
 
 def run_in_persistent_engine(engine: Engine, run_directory: Path, *, threads: int, verbosity: int,
-                             deadline: Deadline | None) -> EngineReport:
+                             deadline: Deadline | None, watcher: SearchWatcher | None = None) -> EngineReport:
     """Run a search in the cached engine; a concurrent call (another thread) gets its own process.
 
     The cached process may still be starting, or ending a search stopped at its deadline: this
@@ -303,14 +304,14 @@ def run_in_persistent_engine(engine: Engine, run_directory: Path, *, threads: in
         persistent = shared_engine(engine, threads)
         if not persistent.busy.acquire(blocking=False):
             return engine_module.run_engine(engine, run_directory, threads=threads, verbosity=verbosity,
-                                            deadline=deadline)
+                                            deadline=deadline, watcher=watcher)
         try:
             until = time.monotonic() + STARTUP_SECONDS
             if deadline is not None:
                 until = min(until, deadline.give_up_at())
             if persistent.get_ready(until):
                 return engine_module.check_report(
-                    persistent.run(run_directory, verbosity=verbosity, deadline=deadline))
+                    persistent.run(run_directory, verbosity=verbosity, deadline=deadline, watcher=watcher))
             if deadline is not None and time.monotonic() >= deadline.give_up_at():
                 return EngineReport(Path(run_directory), returncode=0, stopped_by="timeout",
                                     command=persistent.command)

@@ -16,6 +16,7 @@ denoising works the same (see ``pysr_lite.sklearn_support``).
 from __future__ import annotations
 
 import difflib
+import html
 import inspect
 import os
 import warnings
@@ -30,6 +31,7 @@ import sympy
 from .api import Equation, SearchResult, load_result, search
 from .data import check_finite_columns, prepare_dataset, prepare_targets, read_features, validate_variable_names
 from .denoising import denoise
+from .display import fronts_html, result_summary
 from .estimator_record import EstimatorRecord, read_estimator_record, write_estimator_record
 from .feature_selection import check_select_k_features, select_features
 from .model_selection import MODEL_SELECTIONS, check_model_selection
@@ -38,6 +40,7 @@ from .names import renamed_columns, variable_names_for
 from .operators import with_sympy_mappings
 from .options import OPTION_SPECS, OPTIONS, operator_table, options_help, resolve_options
 from .output_paths import check_output_directory
+from .plots import draw_fit, plot_pareto
 from .pysr_files import pysr_front_files, read_pysr_front
 from .run_folder import OPTIONS_FILE, parse_toml
 from .sklearn_support import HAVE_SKLEARN, BaseEstimator, MultiOutputMixin, RegressorMixin, _NotFittedBase
@@ -371,6 +374,63 @@ class SymbolicRegressor(RegressorMixin, MultiOutputMixin, BaseEstimator):
     def latex(self, index: int | Sequence[int] | None = None, precision: int = 3) -> str | list[str]:
         """LaTeX of the chosen equation (or row ``index``), ``precision`` significant figures."""
         return self._single_or_list([equation.latex(precision=precision) for equation in self._equations(index)])
+
+    # --- plots ------------------------------------------------------------------------------------
+
+    def _output(self, output: int | None) -> int:
+        count = len(self._results())
+        if output is None:
+            if count > 1:
+                raise ValueError(f"this model has {count} outputs: pass output=0..{count - 1} to say which to plot")
+            return 0
+        if not isinstance(output, (int, np.integer)) or isinstance(output, bool) or not 0 <= output < count:
+            raise ValueError(f"output must be a whole number from 0 to {count - 1}, got {output!r}")
+        return int(output)
+
+    def plot_pareto(self, ax=None, output: int | None = None):
+        """The front's loss against complexity (log scale), the equation ``model_selection``
+        picks marked and labelled (``output``: which one, with several). Needs matplotlib."""
+        result = self._results()[self._output(output)]
+        return plot_pareto(result, ax=ax, model_selection=check_model_selection(self.model_selection))
+
+    def plot_fit(self, X: Any, y: Any, output: int | None = None, axes=None):
+        """The model's predictions on X against the true ``y``, and the residuals (``output``:
+        which one, with several; y is then that output's column). Needs matplotlib."""
+        position = self._output(output)
+        predicted = self.predict(X)
+        if predicted.ndim == 2:  # several outputs: this one's column of y
+            predicted = predicted[:, position]
+            y = np.asarray(y, dtype=float)
+            if y.ndim != 2 or y.shape[1] != self.nout_:
+                raise ValueError(f"y must have the model's {self.nout_} output columns, got shape {y.shape}")
+            y = y[:, position]
+        equation = self._equations(None)[position]
+        return draw_fit(predicted, y, str(equation.sympy()), axes)
+
+    # --- notebooks ----------------------------------------------------------------------------------
+
+    def _repr_html_(self) -> str:
+        """Fitted: each front with its equations in LaTeX, the ``model_selection`` row
+        highlighted; not fitted: scikit-learn's view of the parameters (or the repr)."""
+        if getattr(self, "result_", None) is None:
+            inner = getattr(super(), "_repr_html_inner", None)
+            return inner() if inner is not None else f"<pre>{html.escape(repr(self))}</pre>"
+        try:
+            model_selection = check_model_selection(self.model_selection)
+        except ValueError:
+            model_selection = "best"
+        results = self._results()
+        fronts = [(f"{type(self).__name__}" + (f", output {position}" if len(results) > 1 else "")
+                   + f": {result_summary(result.stats, len(result))}",
+                   result.equations, result.chosen_index(model_selection) if len(result) else None)
+                  for position, result in enumerate(results)]
+        return fronts_html(fronts, chosen_label=model_selection)
+
+    def _repr_mimebundle_(self, **kwargs):
+        # scikit-learn's bundle (its parameter diagram) would win over _repr_html_ in notebooks.
+        if getattr(self, "result_", None) is None and hasattr(super(), "_repr_mimebundle_"):
+            return super()._repr_mimebundle_(**kwargs)
+        return {"text/plain": repr(self), "text/html": self._repr_html_()}
 
     def refresh(self) -> "SymbolicRegressor":
         """Rebuild the equations' sympy and numpy forms with the current ``extra_sympy_mappings``

@@ -548,6 +548,7 @@ def test_ctrl_c_before_any_front_propagates(fake_julia, tmp_path):
 def test_progress_is_printed_when_verbose(fake_julia, tmp_path, capsys):
     fake_julia("""
         say("pysr_lite:start n_rows=5 n_features=2 threads=1 populations=31")
+        say("pysr_lite:compiled iteration=0 seconds=0.5")
         say("Compiling the engine...")
         write_front()
         say("pysr_lite:progress iteration=1 niterations=2 evals=1000 evals_per_second=500 seconds=2 best_loss=0.5 front_size=2")
@@ -563,4 +564,4 @@ def test_progress_is_printed_when_verbose(fake_julia, tmp_path, capsys):
     assert result.stats["reason"] == "niterations"
     quiet = search(uniform_data(n_rows=5), np.ones(5), **ONE_PROCESS_PER_SEARCH, output_directory=tmp_path / "outputs", random_state=0, verbosity=0)
     assert capsys.readouterr().out == ""
-    assert (quiet.run_directory / "engine_stdout.log").read_text().count("pysr_lite:") == 4
+    assert (quiet.run_directory / "engine_stdout.log").read_text().count("pysr_lite:") == 5

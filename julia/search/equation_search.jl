@@ -18,9 +18,48 @@ mutable struct SearchState{T<:AbstractFloat}
     gc_seconds::Float64      # garbage-collection time of the process during the search
     stop_reason::Symbol
     refinement_rngs::Vector{MersenneTwister}  # one per complexity: fitting hall-of-fame challengers
+    # When the search first ran at full speed (loaded, compiled, first populations scored; see
+    # `mark_ready!`): rates count from here, so that compiling does not pass for a slow search.
+    ready::Bool
+    ready_seconds::Float64
+    ready_evaluations::Float64
+    ready_iterations::Int
 end
 
-evaluations_per_second(state::SearchState) = state.seconds > 0 ? state.evaluations / state.seconds : 0.0
+"""Evaluations per second since the search was ready (its overall rate until an iteration has
+run since then)."""
+function evaluations_per_second(state::SearchState)
+    seconds = state.seconds - state.ready_seconds
+    if state.ready && state.iterations > state.ready_iterations && seconds > 0
+        return (state.evaluations - state.ready_evaluations) / seconds
+    end
+    return state.seconds > 0 ? state.evaluations / state.seconds : 0.0
+end
+
+# Julia compiles a search's code for each number type and options type (operator set, loss) the
+# first time it meets them, mostly during the first iteration. The kinds this process has run
+# tell whether a search will compile, so that the time spent compiling is reported as such.
+const SEARCH_KINDS_RUN = Set{Any}()
+const SEARCH_KINDS_LOCK = ReentrantLock()
+
+search_kind(data::Dataset{T}, options::Options) where {T} = (T, typeof(options))
+
+"""Whether this process has run a search of this kind before (its code is compiled)."""
+function search_kind_compiled(data::Dataset, options::Options)
+    lock(() -> search_kind(data, options) in SEARCH_KINDS_RUN, SEARCH_KINDS_LOCK)
+end
+
+remember_search_kind!(data::Dataset, options::Options) =
+    lock(() -> push!(SEARCH_KINDS_RUN, search_kind(data, options)), SEARCH_KINDS_LOCK)
+
+"""Record that the search now runs at full speed (rates count from here) and tell `on_ready`."""
+function mark_ready!(state::SearchState, setup, on_ready)
+    state.seconds = time() - setup.start
+    state.ready, state.ready_seconds = true, state.seconds
+    state.ready_evaluations, state.ready_iterations = state.evaluations, state.iterations
+    on_ready(state)
+    return state
+end
 
 function initial_population(rng::MersenneTwister, data::Dataset{T}, options::Options,
                             workspace::Workspace{T}, normalization::Float64) where {T}
@@ -138,7 +177,7 @@ function initial_state(setup::SearchSetup{T}, checkpoint::Union{Nothing,Checkpoi
     refinement_rngs = [MersenneTwister(population_seed(options.random_state, -1 - c)) for c in 1:options.maxsize]
     state = SearchState{T}(populations, hall_of_fame, ComplexityFrequencies(options.maxsize),
                            options.populations * options.population_size * evaluation_share(setup), 0, 0.0, 0.0,
-                           :none, refinement_rngs)
+                           :none, refinement_rngs, false, 0.0, 0.0, 0)
     improve_hall_of_fame!(state, setup, [member for population in populations for member in population.members])
     return state
 end
@@ -282,20 +321,27 @@ the populations notice it; Ctrl-C does the same. `timeout_in_seconds` counts fro
 so a caller can include its own preparation (and the compilation it triggers) in the budget;
 `deadline` (a `time()`) ends the search earlier when it falls first. Past it, no population starts
 another cycle and no constants are fitted: the search hurries to its first front.
+
+`on_ready(state)` is called once, when the search runs at full speed: after its set-up, or,
+for the first search of its kind in this process (see `search_kind_compiled`), after the first
+iteration, which compiles it. `evaluations_per_second` counts from there.
 """
 function equation_search(data::Dataset{T}, options::Options; on_iteration=state -> nothing,
+                         on_ready=state -> nothing,
                          stop_requested::Threads.Atomic{Bool}=Threads.Atomic{Bool}(false),
                          started_at::Float64=time(), deadline::Float64=Inf,
                          checkpoint::Union{Nothing,Checkpoint}=nothing, checkpoint_path::AbstractString="") where {T}
     setup = SearchSetup(data, options, stop_requested, started_at, deadline)
+    compiles = !search_kind_compiled(data, options)
     gc_start = Base.gc_time_ns()
     state = initial_state(setup, checkpoint, checkpoint_path)
     # The initial populations' best equations are a front already: reported before the first
     # iteration, a cold engine whose budget ends during it still has one to show.
     state.seconds = time() - setup.start
     on_iteration(state)
+    compiles || mark_ready!(state, setup, on_ready)
     try
-        evolve_until_stopped!(state, setup, on_iteration)
+        evolve_until_stopped!(state, setup, on_iteration, compiles ? on_ready : nothing)
     catch error
         # Ctrl-C outside the population phase (e.g. while merging): keep what was merged.
         is_interrupt(error) || rethrow()
@@ -307,7 +353,8 @@ function equation_search(data::Dataset{T}, options::Options; on_iteration=state 
     return state
 end
 
-function evolve_until_stopped!(state::SearchState, setup::SearchSetup, on_iteration)
+# `on_ready`, when given, is called after the first iteration (which compiled the search).
+function evolve_until_stopped!(state::SearchState, setup::SearchSetup, on_iteration, on_ready=nothing)
     options = setup.options
     while true
         context = EvolutionContext(options, setup.data, setup.normalization, state.frequencies,
@@ -318,6 +365,10 @@ function evolve_until_stopped!(state::SearchState, setup::SearchSetup, on_iterat
         state.iterations += 1
         migrate_all!(state, options)
         state.seconds = time() - setup.start
+        if on_ready !== nothing && state.iterations == 1
+            remember_search_kind!(setup.data, options)
+            mark_ready!(state, setup, on_ready)
+        end
         on_iteration(state)
         reason = setup.stop_requested[] ? requested_stop_reason(setup) : stop_reason(state, setup)
         if reason !== :none

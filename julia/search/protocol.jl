@@ -42,7 +42,7 @@ function run_search_in_folder(run_folder::AbstractString,
     end
     protocol_line("start", "n_rows" => data.n_rows, "n_features" => data.n_features,
                   "threads" => Threads.nthreads(), "populations" => options.populations,
-                  "precision" => options.precision)
+                  "precision" => options.precision, "compiles" => !search_kind_compiled(data, options))
     # User code was defined after this function was compiled: enter the search in the newest
     # world, once, so that everything below it sees the user's functions.
     return Base.invokelatest(search_in_folder, run_folder, options, data, checkpoint, stop_requested, started_at,
@@ -57,6 +57,8 @@ function search_in_folder(run_folder::AbstractString, options::Options, data::Da
     checkpoint_seconds = Ref(0.0)   # what writing checkpoints cost the search (reported in `done`)
     state = equation_search(data, options; stop_requested=stop_requested, started_at=started_at, deadline=deadline,
                             checkpoint=checkpoint, checkpoint_path=joinpath(run_folder, RESUME_FILE),
+                            on_ready = state -> protocol_line("compiled", "iteration" => state.iterations,
+                                                              "seconds" => format_number(state.ready_seconds)),
                             on_iteration = state -> begin
         # The front first: it is what the user reads; the checkpoint follows within milliseconds.
         write_hall_of_fame(csv_path, state, options, data.variable_names)
@@ -67,6 +69,7 @@ function search_in_folder(run_folder::AbstractString, options::Options, data::Da
                   "evals" => format_count(state.evaluations),
                   "evals_per_second" => format_number(evaluations_per_second(state)),
                   "seconds" => format_number(state.seconds),
+                  "setup_seconds" => format_number(state.ready ? state.ready_seconds : state.seconds),
                   "gc_seconds" => format_number(state.gc_seconds),
                   "checkpoint_seconds" => format_number(checkpoint_seconds[]))
     release_data!(data)

@@ -103,7 +103,7 @@ end
     lines = filter(line -> startswith(line, "pysr_lite:") && !startswith(line, "pysr_lite:progress"),
                    split(String(take!(output)), '\n'))
     kinds = [split(line, (' ', ':'))[2] for line in lines]
-    @test kinds == ["ready", "start", "done", "ready", "error", "ready", "error"]
+    @test kinds == ["ready", "start", "compiled", "done", "ready", "error", "ready", "error"]
     @test isfile(joinpath(folders[1], "hall_of_fame.csv"))
 end
 
@@ -119,4 +119,25 @@ end
     text = String(take!(output))
     @test occursin("pysr_lite:done reason=interrupted iterations=1", text)
     @test isfile(joinpath(folder, "hall_of_fame.csv"))
+end
+
+@testset "protocol: `compiled` tells when the search runs at full speed (after compiling it, the first time)" begin
+    X = randn(MersenneTwister(15), 30, 2)
+    run_once() = begin
+        folder = mktempdir()
+        write_run_folder(folder, X, X[:, 1] .* X[:, 2])
+        output = IOBuffer()
+        @test redirect_stdout_to(() -> P.main([folder]), output) == 0
+        filter(line -> startswith(line, "pysr_lite:"), split(String(take!(output)), '\n'))
+    end
+    empty!(P.SEARCH_KINDS_RUN)   # as in a fresh process: this kind of search was never compiled
+    first_run, second_run = run_once(), run_once()
+    kind_of(line) = split(line, (' ', ':'))[2]
+    # The first search compiles during its first iteration, so it is at full speed only after it.
+    @test occursin("compiles=true", first_run[1])
+    @test map(kind_of, first_run[2:3]) == ["compiled", "progress"] && startswith(first_run[2], "pysr_lite:compiled iteration=1 ")
+    # The next one of the same kind is compiled already: ready before its first iteration.
+    @test occursin("compiles=false", second_run[1])
+    @test map(kind_of, second_run[2:3]) == ["compiled", "progress"] && startswith(second_run[2], "pysr_lite:compiled iteration=0 ")
+    @test occursin(r"pysr_lite:done .*setup_seconds=[0-9.e-]+ ", second_run[end])
 end

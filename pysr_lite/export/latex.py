@@ -14,6 +14,15 @@ def to_latex(expression: sympy.Expr, precision: int = 3) -> str:
     >>> to_latex(3.14159265 * sympy.cos(x0) + 0.000123456)
     '3.14 \\\\cos{\\\\left(x_{0} \\\\right)} + 0.000123'
     """
+    return sympy.latex(round_constants(expression, precision))
+
+
+def round_constants(expression: sympy.Expr, precision: int = 3) -> sympy.Expr:
+    """``expression`` with every float constant rounded to ``precision`` significant digits.
+
+    >>> round_constants(3.14159265 * sympy.Symbol("x0"), 4)
+    3.142*x0
+    """
     if precision < 1:
         raise ValueError(f"precision must be at least 1 significant digit, got {precision}")
     if not isinstance(expression, sympy.Basic):
@@ -30,7 +39,7 @@ def to_latex(expression: sympy.Expr, precision: int = 3) -> str:
         # failed there before (mod(0.0, 0.0): Modulo by zero): replace without evaluating.
         with sympy.evaluate(False):
             expression = expression.xreplace(rounded)
-    return sympy.latex(expression)
+    return expression
 
 
 # --- tables (PySR's booktabs layout) ----------------------------------------------------------------
