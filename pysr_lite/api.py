@@ -38,7 +38,8 @@ from .output_paths import check_output_directory
 from .plots import plot_fit, plot_pareto
 from .progress import FrontReader, watcher_for
 from .protocol import read_protocol_log, statistics
-from .run_folder import HALL_OF_FAME_FILE, create_run_directory, read_checkpoint, read_run_folder, write_run_folder
+from .run_folder import (HALL_OF_FAME_FILE, USER_SOURCE_FILE, RunFolderError, create_run_directory, read_checkpoint,
+                         read_operator_sources, read_run_folder, write_run_folder)
 from .units import SearchUnits, validate_units
 
 
@@ -312,11 +313,18 @@ def _operators_of_run(run_directory: Path, custom: dict[str, int], sympy_mapping
     with their Python forms where ``sympy_mappings`` has them."""
     if not custom:
         return BUILTIN_OPERATORS
+    user_jl = run_directory / USER_SOURCE_FILE
+    sources = read_operator_sources(user_jl.read_text(encoding="utf-8")) if user_jl.is_file() else {}
     operators = []
     for name, arity in custom.items():
-        if name in sympy_mappings:
-            parameters = "x" if arity == 1 else "x, y"
-            operators.append(custom_operator(f"{name}({parameters}) = (see user.jl)", arity, sympy_mappings=sympy_mappings))
+        if name in sympy_mappings and name in sources:
+            try:
+                operator = custom_operator(sources[name], arity, sympy_mappings=sympy_mappings)
+            except ValueError as error:
+                raise RunFolderError(f"{user_jl}: operator {name}: {error}") from None
+            if operator.name != name:
+                raise RunFolderError(f"{user_jl}: the section of operator {name} defines {operator.name}")
+            operators.append(operator)
         else:
             operators.append(unknown_operator(name, arity))
     return BUILTIN_OPERATORS.with_custom(operators)

@@ -240,6 +240,27 @@ def format_user_source(operators: OperatorTable, user_functions: Mapping[str, st
     return "\n".join(parts) + "\n"
 
 
+_SECTION_HEADER = re.compile(r"^# (?:(unary|binary) operator (\S+)|" + "|".join(USER_FUNCTION_ROLES) + ")$")
+
+
+def read_operator_sources(user_source: str) -> dict[str, str]:
+    """The Julia source of each custom operator in a user.jl that ``format_user_source`` wrote:
+    the lines under its ``# unary operator NAME`` header, up to the blank line before the next
+    header. Used to rebuild a run's operators when its results are loaded again."""
+    sources: dict[str, list[str]] = {}
+    current: list[str] | None = None
+    lines = user_source.split("\n")
+    for index, line in enumerate(lines):
+        header = _SECTION_HEADER.match(line) if index > 0 and lines[index - 1] == "" else None
+        if header:
+            current = sources.setdefault(header.group(2), []) if header.group(2) else None
+            if current is not None:
+                current.clear()
+        elif current is not None:
+            current.append(line)
+    return {name: "\n".join(body).strip() for name, body in sources.items()}
+
+
 @dataclass(frozen=True)
 class RunSpec:
     """What a run folder says about its run: the data's shape and names, and every setting."""

@@ -163,3 +163,19 @@ def test_user_operators_of_a_damaged_options_toml_name_the_file(tmp_path, name, 
 def test_a_folder_without_options_toml_is_not_a_run_folder(tmp_path):
     with pytest.raises(FileNotFoundError, match="not a pysr_lite run folder"):
         read_run_folder(tmp_path)
+
+
+def test_the_custom_operators_sources_are_read_back_from_user_jl():
+    """load_result rebuilds a run's operators from user.jl: each definition exactly as given,
+    blank lines and comments inside it included."""
+    from pysr_lite.operators import BUILTIN_OPERATORS, custom_operator
+    from pysr_lite.run_folder import format_user_source, read_operator_sources
+
+    inv2 = "inv2(x) = 1 / x^2"
+    smooth = "function smooth(x, y)\n    # a comment inside\n\n    return x / (1 + abs(y))\nend"
+    operators = BUILTIN_OPERATORS.with_custom([
+        custom_operator(inv2, 1, sympy_mappings={"inv2": lambda x: 1 / x**2}),
+        custom_operator(smooth, 2, sympy_mappings={"smooth": lambda x, y: x / (1 + abs(y))}),
+    ])
+    text = format_user_source(operators, {"elementwise_loss": "loss(p, t) = abs(p - t)"})
+    assert read_operator_sources(text) == {"inv2": inv2, "smooth": smooth}

@@ -28,8 +28,10 @@ def test_a_custom_binary_operator_is_recovered_in_a_law(engine, fast_search):
                for expression in again.equations["sympy_format"] for node in sympy.preorder_traversal(expression))
     with pytest.raises(ValueError, match="operator 'myop' is a custom operator"):
         again.predict(X, index=len(again) - 1)
-    assert load_result(result.run_directory, extra_sympy_mappings=MYOP_SYMPY).predict(X, len(again) - 1) == pytest.approx(
-        result.predict(X, len(result) - 1))
+    restored = load_result(result.run_directory, extra_sympy_mappings=MYOP_SYMPY)
+    assert restored.predict(X, len(again) - 1) == pytest.approx(result.predict(X, len(result) - 1))
+    # ... with the definition it was searched with, read from user.jl, so it can search again.
+    assert [operator.julia_source for operator in restored.operators.custom] == [MYOP]
 
 
 def test_a_custom_unary_operator_with_domain_errors_gives_nan_not_a_crash(engine, fast_search):

@@ -127,3 +127,10 @@ end
 function weighted_mean(data::Dataset)
     return sum(row_weight(data, i) * data.y[i] for i in 1:data.n_rows) / data.weight_sum
 end
+
+"""An option given per feature (`n` values; none given is `n == 0`) must have one per feature."""
+function check_one_per_feature(option::Symbol, n::Int, what::AbstractString, n_features::Int)
+    n == 0 || n == n_features || throw(ArgumentError(
+        "option $option has $n $what but the data has $n_features features; give one per feature"))
+    return nothing
+end

@@ -93,12 +93,8 @@ function ComplexityWeights(operators::OperatorSet, complexity_of_operators, comp
 end
 
 """An `ArgumentError` unless `complexity_of_variables` (when one per feature) fits `n_features`."""
-function check_variable_weights(weights::ComplexityWeights, n_features::Int)
-    n = length(weights.per_variable)
-    n == 0 || n == n_features || throw(ArgumentError(
-        "option complexity_of_variables has $n values but the data has $n_features features; give one per feature"))
-    return nothing
-end
+check_variable_weights(weights::ComplexityWeights, n_features::Int) =
+    check_one_per_feature(:complexity_of_variables, length(weights.per_variable), "values", n_features)
 
 leaf_weight(weights::ComplexityWeights, node::Node) =
     node.is_constant ? weights.constant :

@@ -166,12 +166,8 @@ function DimensionalAnalysis(operators::OperatorSet; X_units=nothing, y_units=no
 end
 
 """An `ArgumentError` unless `X_units` (when given) has one entry per feature."""
-function check_feature_units(analysis::DimensionalAnalysis, n_features::Int)
-    n = length(analysis.features)
-    n == 0 || n == n_features || throw(ArgumentError(
-        "option X_units has $n entries but the data has $n_features features; give one unit per feature"))
-    return nothing
-end
+check_feature_units(analysis::DimensionalAnalysis, n_features::Int) =
+    check_one_per_feature(:X_units, length(analysis.features), "entries", n_features)
 
 # --- the walk ---------------------------------------------------------------------------------
 

@@ -80,18 +80,10 @@ function probe_user_operator(f, name::AbstractString, arity::Int, ::Type{T}) whe
     Base.invokelatest(applicable, f, ntuple(_ -> one(T), arity)...) || throw(UserCodeError(
         "$kind operator $name is not a function of $arity argument$(arity == 1 ? "" : "s") of type $T; define it like `$example`"))
     grid = arity == 1 ? [(T(x),) for x in PROBE_VALUES] : [(T(x), T(y)) for x in PROBE_VALUES for y in PROBE_VALUES]
+    # Some argument must give a value: a function that fails everywhere is no operator.
     succeeded = false
     for arguments in grid
-        value = try
-            Base.invokelatest(f, arguments...)
-        catch error
-            error isa InterruptException && rethrow()
-            any(E -> error isa E, DOMAIN_ERRORS) && continue
-            throw(UserCodeError("$kind operator $name fails on $(join(arguments, ", ")): $(one_line_message(error))"))
-        end
-        value isa Real || throw(UserCodeError(
-            "$kind operator $name returns a $(typeof(value)) for $(join(arguments, ", ")), not a real number"))
-        succeeded = true
+        succeeded |= probe_call("$kind operator $name", f, arguments)
     end
     succeeded || throw(UserCodeError("$kind operator $name throws a domain error for every argument tried ($(join(PROBE_VALUES, ", ")))"))
     return UserOperator(String(name), f)
@@ -121,14 +113,20 @@ function probe_loss(objective::UserObjective, options::Options, data::Dataset{T}
     probe_call("loss_function", objective.f, (constant, data, options); shown="the constant equation $(constant.value)")
 end
 
+"""
+    probe_call(role, f, arguments; shown) -> whether it gave a value
+
+`f(arguments...)` must return a real number (true) or throw a domain error (false); anything
+else is a `UserCodeError` naming the `role`, the arguments (or `shown`) and Julia's message.
+"""
 function probe_call(role::AbstractString, f, arguments::Tuple; shown=join(arguments, ", "))
     value = try
         Base.invokelatest(f, arguments...)
     catch error
         error isa InterruptException && rethrow()
-        any(E -> error isa E, DOMAIN_ERRORS) && return nothing
+        any(E -> error isa E, DOMAIN_ERRORS) && return false
         throw(UserCodeError("$role fails on $shown: $(one_line_message(error))"))
     end
     value isa Real || throw(UserCodeError("$role returns a $(typeof(value)) for $shown, not a real number"))
-    return nothing
+    return true
 end
