@@ -349,25 +349,83 @@ def test_shards_merge_into_one_report(tmp_path):
         recovery.merge_results([paths[0], tmp_path / "other.json"])
 
 
-@pytest.mark.parametrize("name", sorted(problems.FEYNMAN_UNITS))
-def test_every_feynman_formula_is_consistent_with_its_units(name):
-    """The units table (derived from the physics) checked by sympy's own unit system: the truth,
-    with every variable a number times its unit, has the units of y."""
+FEYNMAN_PROBLEMS = sorted(problem.name for problem in PROBLEMS if problem.family == "AI Feynman")
+
+# The AI Feynman database's units.csv (Udrescu & Tegmark) for the variables of our problems: the
+# exponents of m, s, kg, T (kelvin) and V (volt), as published. A second transcription, kept apart
+# from problems.FEYNMAN_UNITS (SI text) so that a slip in either shows.
+PUBLISHED_UNITS = {  # name: (m, s, kg, T, V)
+    "A": (2, 0, 0, 0, 0), "alpha": (0, 0, 0, 0, 0), "B": (-2, 1, 0, 0, 1), "beta": (0, 0, 0, 0, 0),
+    "c": (1, -1, 0, 0, 0), "C": (2, -2, 1, 0, -2), "d": (1, 0, 0, 0, 0), "d1": (1, 0, 0, 0, 0),
+    "d2": (1, 0, 0, 0, 0), "delta": (0, 0, 0, 0, 0), "Ef": (-1, 0, 0, 0, 1), "epsilon": (1, -2, 1, 0, -2),
+    "F": (1, -2, 1, 0, 0), "G": (3, -2, -1, 0, 0), "g": (1, -2, 0, 0, 0), "gamma": (0, 0, 0, 0, 0),
+    "h": (2, -1, 1, 0, 0), "I1": (0, -3, 1, 0, 0), "I2": (0, -3, 1, 0, 0), "k": (-1, 0, 0, 0, 0),
+    "k_spring": (0, -2, 1, 0, 0), "kb": (2, -2, 1, -1, 0), "m": (0, 0, 1, 0, 0), "m_0": (0, 0, 1, 0, 0),
+    "m1": (0, 0, 1, 0, 0), "m2": (0, 0, 1, 0, 0), "mob": (0, 1, -1, 0, 0), "mom": (4, -3, 1, 0, -1),
+    "mu": (0, 0, 0, 0, 0), "Nn": (1, -2, 1, 0, 0), "n": (0, 0, 0, 0, 0), "n_0": (0, 0, 0, 0, 0),
+    "omega": (0, -1, 0, 0, 0), "omega_0": (0, -1, 0, 0, 0), "p": (1, -1, 1, 0, 0), "Pwr": (2, -3, 1, 0, 0),
+    "pr": (-1, -2, 1, 0, 0), "q": (2, -2, 1, 0, -1), "q1": (2, -2, 1, 0, -1), "q2": (2, -2, 1, 0, -1),
+    "r": (1, 0, 0, 0, 0), "r1": (1, 0, 0, 0, 0), "r2": (1, 0, 0, 0, 0), "rho": (-3, 0, 1, 0, 0),
+    "sigma": (0, 0, 0, 0, 0), "t": (0, 1, 0, 0, 0), "T": (0, 0, 0, 1, 0), "theta": (0, 0, 0, 0, 0),
+    "theta1": (0, 0, 0, 0, 0), "theta2": (0, 0, 0, 0, 0), "U": (2, -2, 1, 0, 0), "u": (1, -1, 0, 0, 0),
+    "v": (1, -1, 0, 0, 0), "V": (3, 0, 0, 0, 0), "V1": (3, 0, 0, 0, 0), "V2": (3, 0, 0, 0, 0),
+    "w": (1, -1, 0, 0, 0), "x": (1, 0, 0, 0, 0), "x1": (1, 0, 0, 0, 0), "x2": (1, 0, 0, 0, 0),
+    "x3": (1, 0, 0, 0, 0), "Y": (-1, -2, 1, 0, 0), "y1": (1, 0, 0, 0, 0), "y2": (1, 0, 0, 0, 0),
+    "y3": (1, 0, 0, 0, 0), "z": (1, 0, 0, 0, 0), "z1": (1, 0, 0, 0, 0), "z2": (1, 0, 0, 0, 0),
+}
+# Our names that differ from the database's (sympy reads "gamma" as the gamma function).
+DATABASE_NAMES = {"Gamma": "gamma"}
+
+
+def published_si_exponents(name: str) -> tuple:
+    """The published (m, s, kg, T, V) exponents in SI's (m, kg, s, A, K, mol, cd): V = kg*m^2/(s^3*A)."""
+    from fractions import Fraction
+
+    m, s, kg, kelvin, volt = PUBLISHED_UNITS[DATABASE_NAMES.get(name, name)]
+    return tuple(Fraction(e) for e in (m + 2 * volt, kg + volt, s - 3 * volt, -volt, kelvin, 0, 0))
+
+
+@pytest.mark.parametrize("name", FEYNMAN_PROBLEMS)
+def test_every_feynman_variable_has_the_published_units(name):
+    from pysr_lite.units import parse_unit
+
+    problem = PROBLEMS_BY_NAME[name]
+    X_units, _ = problems.problem_units(problem)
+    for variable, unit in zip(problem.variable_names, X_units):
+        assert parse_unit(unit).exponents == published_si_exponents(variable), (variable, unit)
+
+
+def units_left_over(problem, X_units, y_unit) -> set:
+    """sympy's own unit system judges the formula: the truth, with every variable a number times
+    its unit, divided by y's unit; the units that do not cancel (none when consistent)."""
     from sympy.physics import units as si
 
     from pysr_lite.units import parse_unit
 
-    problem = PROBLEMS_BY_NAME[name]
-    X_units, y_unit = problems.problem_units(problem)
-    assert len(X_units) == len(problem.variables)
     with_units = {symbol: sympy.Rational(3, 2) * parse_unit(unit).to_sympy() for symbol, unit in zip(problem.symbols, X_units)}
     ratio = problem.expression.xreplace(with_units) / parse_unit(y_unit).to_sympy()
     base = [si.meter, si.kilogram, si.second, si.ampere, si.kelvin, si.mole, si.candela]
-    assert not si.convert_to(sympy.simplify(ratio), base).atoms(si.Quantity), ratio
+    return si.convert_to(sympy.simplify(ratio), base).atoms(si.Quantity)
 
 
-def test_only_feynman_problems_have_units():
-    # The 16 AI Feynman problems of the first set have units; the 22 added for issue 11 do not yet.
-    feynman = {problem.name for problem in PROBLEMS if problem.family == "AI Feynman"}
-    assert set(problems.FEYNMAN_UNITS) <= feynman and len(problems.FEYNMAN_UNITS) >= 16
+@pytest.mark.parametrize("name", FEYNMAN_PROBLEMS)
+def test_every_feynman_formula_is_consistent_with_its_units(name):
+    problem = PROBLEMS_BY_NAME[name]
+    X_units, y_unit = problems.problem_units(problem)
+    assert len(X_units) == len(problem.variables)
+    assert units_left_over(problem, X_units, y_unit) == set()
+
+
+def test_a_wrong_unit_is_caught_by_the_consistency_check():
+    from sympy.physics import units as si
+
+    coulomb = PROBLEMS_BY_NAME["I.12.2"]  # q1*q2*r/(4*pi*epsilon*r**3)
+    assert units_left_over(coulomb, ["C", "C", "F/m", "m"], "N") == set()
+    assert units_left_over(coulomb, ["C", "C", "F/m", "s"], "N") == {si.meter, si.second}
+
+
+def test_every_feynman_problem_and_only_those_have_units():
+    assert sorted(problems.FEYNMAN_UNITS) == FEYNMAN_PROBLEMS
+    for name, (by_variable, _) in problems.FEYNMAN_UNITS.items():
+        assert sorted(by_variable) == sorted(PROBLEMS_BY_NAME[name].variable_names), name
     assert problems.problem_units(PROBLEMS_BY_NAME["Nguyen-1"]) is None
