@@ -349,6 +349,53 @@ def test_shards_merge_into_one_report(tmp_path):
         recovery.merge_results([paths[0], tmp_path / "other.json"])
 
 
+def fake_units_part(shard, names, seeds, recovered):
+    """The results of one shard of ``--units`` as recovery.py writes them, with made-up runs."""
+    records, meta = fake_part(shard, names, seeds, set())
+    records = [recovery.RunRecord(problem=name, tool=mode, status="ok", seed=seed, seconds=10.0 + seed,
+                                  expression="x", recovered=(name, mode, seed) in recovered)
+               for name in names for seed in seeds for mode in recovery.UNIT_MODES]
+    meta.tools, meta.comparison, meta.command = list(recovery.UNIT_MODES), "units", f"{meta.command} --units"
+    return records, meta
+
+
+def test_units_shards_merge_into_the_units_section(tmp_path):
+    arguments = recovery.parse_arguments(["--units", "--seeds", "2", "--shard", "1/6"])
+    assert arguments.json.endswith("benchmarks/results/units-shard-1-of-6.json") and arguments.output == "none"
+    parts = [[p.name for p in recovery.parse_arguments(["--units", "--shard", f"{i}/6"]).problem_list] for i in range(1, 7)]
+    assert sorted(sum(parts, [])) == sorted(problems.FEYNMAN_UNITS) and max(map(len, parts)) == 7   # Feynman only, even
+    names = ["I.12.1", "I.14.3", "I.48.2"]
+    recovered = {("I.12.1", "hard", 0), ("I.12.1", "hard", 1), ("I.14.3", "hard", 0), ("I.12.1", "no units", 1)}
+    paths = []
+    for index, part in ((1, names[:2]), (2, names[2:])):
+        records, meta = fake_units_part(f"{index}/2", part, [0, 1], recovered)
+        paths.append(tmp_path / f"units{index}.json")
+        recovery.save_json(paths[-1], records, meta)
+    output = tmp_path / "benchmarks.md"
+    output.write_text("# Report\n\nthe main report stays\n")
+    assert recovery.main(["--merge", *map(str, paths), "--output", str(output)]) == 0
+    text = output.read_text()
+    assert text.startswith("# Report\n\nthe main report stays\n") and text.count(recovery.UNITS_SECTION[0]) == 1
+    assert "2 parts" in text and "--shard 1/2 --units" in text and "--shard 2/2 --units" in text
+    # Per seed: hard recovers 2 then 1 of the 3 problems, no units 0 then 1, soft none.
+    assert "| all problems with units (3) | 0.5 ± 0.7 (0–1) of 3 | 0.0 ± 0.0 (0–0) of 3 | 1.5 ± 0.7 (1–2) of 3 |" in text
+    assert "| I.12.1 | training | `mu*Nn` | 1, N; N | 1 of 2, 11.0 s | 0 of 2 | 2 of 2, 10.5 s |" in text
+    # A second merge replaces the section instead of adding one.
+    assert recovery.main(["--merge", *map(str, paths), "--output", str(output)]) == 0
+    assert output.read_text().count(recovery.UNITS_SECTION[0]) == 1
+
+
+def test_units_and_tools_results_do_not_merge(tmp_path, capsys):
+    units_records, units_meta = fake_units_part("1/2", ["I.12.1"], [0], set())
+    tools_records, tools_meta = fake_part("2/2", ["I.14.3"], [0], set())
+    recovery.save_json(tmp_path / "units.json", units_records, units_meta)
+    recovery.save_json(tmp_path / "tools.json", tools_records, tools_meta)
+    with pytest.raises(ValueError, match="comparison is 'tools', but 'units'"):
+        recovery.merge_results([tmp_path / "units.json", tmp_path / "tools.json"])
+    assert recovery.main(["--units", "--merge", str(tmp_path / "tools.json"), "--output", "none"]) == 2
+    assert "these files hold the comparison of tools" in capsys.readouterr().err
+
+
 FEYNMAN_PROBLEMS = sorted(problem.name for problem in PROBLEMS if problem.family == "AI Feynman")
 
 # The AI Feynman database's units.csv (Udrescu & Tegmark) for the variables of our problems: the
