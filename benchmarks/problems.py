@@ -597,10 +597,21 @@ def shard_problems(problems: Sequence[Problem], index: int, count: int) -> list[
 # Units of the AI Feynman problems (for `recovery.py --units`)
 # ----------------------------------------------------------------------------------------------
 
-# Derived from the physics of each formula in SI units (the AI Feynman database's units.csv gives
-# the same dimensions in its own base of m, s, kg, T, V; that file could not be consulted here).
-# Angles, counts and coefficients are dimensionless (""). Keyed by problem name: the unit of each
-# variable by name, and the unit of y.
+# The units of every AI Feynman problem, in SI. Source: the AI Feynman database's units.csv
+# (Udrescu & Tegmark), which gives each variable's units by name as exponents of m, s, kg, T
+# (kelvin) and V (volt); here they are written as SI unit text (V = kg*m^2/(s^3*A), so a charge,
+# m^2*kg/(s^2*V) there, is C here). tests/test_benchmark_problems.py checks every variable against
+# that table and every formula against its units. Each y unit follows from its formula (the table
+# gives the same unit to the database's output variable). Keyed by problem name: the unit of each
+# variable by name, and the unit of y; "" is dimensionless.
+#
+# Conventions of the table, kept as they are:
+# - angles (theta, delta), counts and coefficients (n, mu, alpha, beta, sigma, Gamma) are pure
+#   numbers, n_0 in I.40.1 (a number of particles) included;
+# - angular frequencies are written rad/s (the radian is dimensionless: 1/s to the search);
+# - the physical constants of these formulas (G, kb, h, c, epsilon) are *variables*, sampled like
+#   any other, with their units. The only numbers written into the formulas are pure ones (pi,
+#   2, 1/2, 3/2, 4), so no formula hides a constant with units.
 FEYNMAN_UNITS: dict[str, tuple[dict[str, str], str]] = {
     "I.6.2a": ({"theta": ""}, ""),                                           # a probability density of a pure number
     "I.8.14": ({"x1": "m", "x2": "m", "y1": "m", "y2": "m"}, "m"),           # distance between two points
@@ -618,6 +629,29 @@ FEYNMAN_UNITS: dict[str, tuple[dict[str, str], str]] = {
     "II.3.24": ({"Pwr": "W", "r": "m"}, "W/m^2"),                            # flux of a point source
     "II.38.3": ({"Y": "Pa", "A": "m^2", "d": "m", "x": "m"}, "N"),           # Hooke's law from Young's modulus
     "III.12.43": ({"n": "", "h": "J*s"}, "J*s"),                             # angular momentum, n hbar
+    "I.6.2": ({"sigma": "", "theta": ""}, ""),                               # Gaussian density of a pure number
+    "I.9.18": ({"m1": "kg", "m2": "kg", "G": "m^3/(kg*s^2)", "x1": "m", "x2": "m", "y1": "m", "y2": "m",
+                "z1": "m", "z2": "m"}, "N"),                                 # Newton's gravitation
+    "I.11.19": ({"x1": "m", "x2": "m", "x3": "m", "y1": "m", "y2": "m", "y3": "m"}, "m^2"),  # dot product of two positions
+    "I.12.2": ({"q1": "C", "q2": "C", "epsilon": "F/m", "r": "m"}, "N"),     # Coulomb's law
+    "I.13.4": ({"m": "kg", "v": "m/s", "u": "m/s", "w": "m/s"}, "J"),        # kinetic energy
+    "I.14.4": ({"k_spring": "N/m", "x": "m"}, "J"),                          # energy of a spring
+    "I.15.3x": ({"x": "m", "u": "m/s", "c": "m/s", "t": "s"}, "m"),          # Lorentz transformation of x
+    "I.16.6": ({"c": "m/s", "v": "m/s", "u": "m/s"}, "m/s"),                 # relativistic addition of velocities
+    "I.18.12": ({"r": "m", "F": "N", "theta": ""}, "N*m"),                   # torque
+    "I.27.6": ({"d1": "m", "d2": "m", "n": ""}, "m"),                        # focal length of a lens
+    "I.29.16": ({"x1": "m", "x2": "m", "theta1": "", "theta2": ""}, "m"),    # law of cosines
+    "I.34.1": ({"c": "m/s", "v": "m/s", "omega_0": "rad/s"}, "rad/s"),       # Doppler shift
+    "I.40.1": ({"n_0": "", "m": "kg", "x": "m", "T": "K", "g": "m/s^2", "kb": "J/K"}, ""),  # barometric formula
+    "I.44.4": ({"n": "", "kb": "J/K", "T": "K", "V1": "m^3", "V2": "m^3"}, "J"),  # isothermal work of a gas
+    "I.47.23": ({"Gamma": "", "pr": "Pa", "rho": "kg/m^3"}, "m/s"),          # speed of sound
+    "I.48.2": ({"m": "kg", "v": "m/s", "c": "m/s"}, "J"),                    # relativistic energy
+    "II.11.3": ({"q": "C", "Ef": "V/m", "m": "kg", "omega_0": "rad/s", "omega": "rad/s"}, "m"),  # driven oscillator's amplitude
+    "II.15.4": ({"mom": "A*m^2", "B": "T", "theta": ""}, "J"),               # energy of a magnetic moment
+    "II.24.17": ({"omega": "rad/s", "c": "m/s", "d": "m"}, "1/m"),           # wave number in a waveguide
+    "III.4.33": ({"h": "J*s", "omega": "rad/s", "kb": "J/K", "T": "K"}, "J"),  # Planck's mean energy of a mode
+    "III.15.12": ({"U": "J", "k": "1/m", "d": "m"}, "J"),                    # energy band of a lattice
+    "III.17.37": ({"beta": "", "alpha": "", "theta": ""}, ""),               # angular distribution
 }
 
 

@@ -10,6 +10,7 @@ final model with one rule, and writes a machine-readable results file and a mark
     $py benchmarks/recovery.py --seconds 30 --threads 2 --seeds 3 --split reporting          # all at once
     $py benchmarks/recovery.py --seconds 30 --threads 2 --seeds 3 --split reporting --shard 1/3   # or in parts,
     $py benchmarks/recovery.py --merge benchmarks/results/recovery-shard-*-of-3.json              # then merged
+    $py benchmarks/recovery.py --units --seconds 30 --seeds 3 --shard 1/6    # pysr_lite without units, soft, hard
 
 By default every problem of a group gets the same generic operators (``--operators tailored``:
 each problem's own set) and pyoperon runs as SRBench's Operon entry configures it
@@ -657,7 +658,7 @@ class RunRecord:
     """One tool on one problem, judged."""
 
     problem: str
-    tool: str
+    tool: str  # the tool; in a units comparison, pysr_lite's units mode (a key of UNIT_MODES)
     status: str  # "ok", "error" or "timeout"
     seed: int = 0
     error: str = ""
@@ -1118,6 +1119,9 @@ class RunMetadata:
     problems: list[str] = field(default_factory=list)  # the problems this run was given
     pysr_lite_options: dict[str, Any] = field(default_factory=dict)
     pyoperon_options: dict[str, Any] = field(default_factory=dict)
+    # "tools": pysr_lite beside the other tools; "units": pysr_lite without units, soft and hard
+    # (--units), whose `tools` are the units modes
+    comparison: str = "tools"
 
     def __post_init__(self):
         if not self.seeds:
@@ -1125,7 +1129,7 @@ class RunMetadata:
 
 
 # What every part of a merged benchmark must share (the conditions of the comparison).
-MERGE_KEYS = ("seconds", "threads", "seeds", "operator_mode", "pyoperon_config", "pysr_lite_warm",
+MERGE_KEYS = ("comparison", "seconds", "threads", "seeds", "operator_mode", "pyoperon_config", "pysr_lite_warm",
               "pysr_lite_options", "pyoperon_options")
 
 
@@ -1422,7 +1426,9 @@ def parse_arguments(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--list", action="store_true", help="list the problems (with their split) and exit")
     parser.add_argument("--units", action="store_true",
                         help="pysr_lite only, on the problems with units (AI Feynman): no units, soft and hard "
-                             "dimensional analysis side by side; writes its own section of --output")
+                             "dimensional analysis side by side, over --seeds, in --shard parts (results file "
+                             "benchmarks/results/units-shard-I-of-N.json) merged with --merge; writes its own "
+                             "section of --output")
     arguments = parser.parse_args(argv)
     tools = [tool.strip() for tool in arguments.tools.split(",") if tool.strip()]
     unknown = [tool for tool in tools if tool not in TOOLS]
@@ -1434,6 +1440,8 @@ def parse_arguments(argv: Sequence[str] | None = None) -> argparse.Namespace:
     arguments.seed_list = list(range(arguments.seed, arguments.seed + arguments.seeds))
     try:
         arguments.problem_list = select_problems(arguments.problems, split=arguments.split)
+        if arguments.units:  # before sharding, so that the parts share the problems with units evenly
+            arguments.problem_list = [problem for problem in arguments.problem_list if problem_units(problem) is not None]
         arguments.shard_index = None
         if arguments.shard is not None:
             arguments.shard_index = parse_shard(arguments.shard)
@@ -1446,7 +1454,8 @@ def parse_arguments(argv: Sequence[str] | None = None) -> argparse.Namespace:
         arguments.output = "none" if arguments.shard_index and not arguments.merge else str(REPOSITORY / "docs" / "benchmarks.md")
     if arguments.json is None and arguments.shard_index and not arguments.merge:
         i, n = arguments.shard_index
-        arguments.json = str(REPOSITORY / "benchmarks" / "results" / f"recovery-shard-{i}-of-{n}.json")
+        kind = "units" if arguments.units else "recovery"
+        arguments.json = str(REPOSITORY / "benchmarks" / "results" / f"{kind}-shard-{i}-of-{n}.json")
     arguments.pysr_lite_options = parse_assignments(parser, "--pysr-lite-option", arguments.pysr_lite_option)
     arguments.pyoperon_options = parse_assignments(parser, "--pyoperon-option", arguments.pyoperon_option)
     return arguments
@@ -1460,45 +1469,26 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"{problem.name:16s} {problem.split:9s} {problem.group:10s} {problem.family:13s} "
                   f"noise={problem.noise:<5g} {problem.formula}")
         return 0
-    if arguments.units:
-        return run_units_comparison(arguments)
     if arguments.merge:
-        try:
-            records, metas = merge_results([Path(path) for path in arguments.merge])
-        except (ValueError, OSError, KeyError, TypeError) as error:
-            print(f"recovery: cannot merge: {error}", file=sys.stderr)
-            return 2
-        done = [p for p in PROBLEMS if any(record.problem == p.name for record in records)]
-        return report(records, done, metas, arguments.output, json_path=None)
-    # Environment that changes what runs (another pysr_lite checkout, Julia, Julia depot) is part of the command.
-    environment = [f"{name}={shlex.quote(os.environ[name])}" for name in ("PYTHONPATH", "JULIA_DEPOT_PATH", "PYSR_LITE_JULIA")
-                   if os.environ.get(name)]
-    command = " ".join(environment + ["python benchmarks/recovery.py"]
-                       + [shlex.quote(a) for a in (sys.argv[1:] if argv is None else argv)])
+        return merge_command(arguments)
+    if arguments.units:
+        return run_units_comparison(arguments, argv)
+    command = command_line(argv)
     runs_directory = arguments.runs_dir or tempfile.mkdtemp(prefix="pysr_lite_recovery_")
     settings = RunSettings(seconds=arguments.seconds, threads=arguments.threads, seed=arguments.seed,
                            runs_directory=runs_directory, pysr_lite_warm=arguments.pysr_lite_warm,
                            pysr_lite_options=arguments.pysr_lite_options, operator_mode=arguments.operators,
                            pyoperon_config=arguments.pyoperon_config, pyoperon_options=arguments.pyoperon_options)
     seeds = arguments.seed_list
-    started = _datetime.datetime.now()
-    machine, versions, fingerprint = machine_description(), tool_versions(), source_fingerprint()
-    shard = "" if arguments.shard_index is None else "{}/{}".format(*arguments.shard_index)
+    conditions = RunConditions.now()
+    shard = shard_text(arguments)
     runs = len(problems) * len(seeds) * len(arguments.tools)
     print(f"recovery: {len(problems)} problems{f' (shard {shard})' if shard else ''} x {len(seeds)} seeds x "
           f"{len(arguments.tools)} tools, {settings.seconds:g} s each, {settings.threads} threads, "
           f"{settings.operator_mode} operators; expect about {runs * (settings.seconds + 5) / 60:.0f} min", flush=True)
 
     def metadata() -> RunMetadata:
-        return RunMetadata(
-            command=command, tools=list(arguments.tools), seconds=settings.seconds, threads=settings.threads,
-            seed=seeds[0], started=started.isoformat(timespec="seconds"),
-            finished=_datetime.datetime.now().isoformat(timespec="seconds"), machine=machine, versions=versions,
-            load_after=" ".join(f"{v:.2f}" for v in os.getloadavg()), fingerprint_before=fingerprint,
-            fingerprint_after=source_fingerprint(), pysr_lite_warm=settings.pysr_lite_warm, seeds=list(seeds),
-            operator_mode=settings.operator_mode, pyoperon_config=settings.pyoperon_config, split=arguments.split,
-            shard=shard, problems=[p.name for p in problems], pysr_lite_options=dict(settings.pysr_lite_options),
-            pyoperon_options=dict(settings.pyoperon_options))
+        return run_metadata(arguments, command, conditions, tools=arguments.tools, problems=problems)
 
     records: list[RunRecord] = []
     try:
@@ -1524,80 +1514,231 @@ def main(argv: Sequence[str] | None = None) -> int:
     return report(records, done_problems, [metadata()], arguments.output, json_path=arguments.json)
 
 
+def command_line(argv: Sequence[str] | None) -> str:
+    """The command as the report shows it, with the environment that changes what runs (another
+    pysr_lite checkout, Julia, Julia depot)."""
+    environment = [f"{name}={shlex.quote(os.environ[name])}" for name in ("PYTHONPATH", "JULIA_DEPOT_PATH", "PYSR_LITE_JULIA")
+                   if os.environ.get(name)]
+    return " ".join(environment + ["python benchmarks/recovery.py"]
+                    + [shlex.quote(a) for a in (sys.argv[1:] if argv is None else argv)])
+
+
+def shard_text(arguments: argparse.Namespace) -> str:
+    return "" if arguments.shard_index is None else "{}/{}".format(*arguments.shard_index)
+
+
+@dataclass(frozen=True)
+class RunConditions:
+    """What is recorded when a run starts: its time, the machine, the versions, the sources."""
+
+    started: _datetime.datetime
+    machine: dict[str, str]
+    versions: dict[str, str]
+    fingerprint: str
+
+    @classmethod
+    def now(cls) -> "RunConditions":
+        return cls(_datetime.datetime.now(), machine_description(), tool_versions(), source_fingerprint())
+
+
+def run_metadata(arguments: argparse.Namespace, command: str, conditions: RunConditions, *, tools: Sequence[str],
+                 problems: Sequence[Problem], comparison: str = "tools") -> RunMetadata:
+    """The metadata of a run in progress (``finished`` and the load are now)."""
+    return RunMetadata(
+        command=command, tools=list(tools), seconds=arguments.seconds, threads=arguments.threads,
+        seed=arguments.seed_list[0], started=conditions.started.isoformat(timespec="seconds"),
+        finished=_datetime.datetime.now().isoformat(timespec="seconds"), machine=conditions.machine,
+        versions=conditions.versions, load_after=" ".join(f"{v:.2f}" for v in os.getloadavg()),
+        fingerprint_before=conditions.fingerprint, fingerprint_after=source_fingerprint(),
+        pysr_lite_warm=arguments.pysr_lite_warm, seeds=list(arguments.seed_list), operator_mode=arguments.operators,
+        pyoperon_config=arguments.pyoperon_config, split=arguments.split, shard=shard_text(arguments),
+        problems=[p.name for p in problems], pysr_lite_options=dict(arguments.pysr_lite_options),
+        pyoperon_options=dict(arguments.pyoperon_options), comparison=comparison)
+
+
+def merge_command(arguments: argparse.Namespace) -> int:
+    """``--merge``: the report of results files, of the tools comparison or of ``--units``."""
+    try:
+        records, metas = merge_results([Path(path) for path in arguments.merge])
+    except (ValueError, OSError, KeyError, TypeError) as error:
+        print(f"recovery: cannot merge: {error}", file=sys.stderr)
+        return 2
+    done = [p for p in PROBLEMS if any(record.problem == p.name for record in records)]
+    if metas[0].comparison == "units":
+        return units_report(records, done, metas, arguments.output, json_path=None)
+    if arguments.units:
+        print("recovery: cannot merge: --units, but these files hold the comparison of tools "
+              "(run --merge without --units)", file=sys.stderr)
+        return 2
+    return report(records, done, metas, arguments.output, json_path=None)
+
+
+# ==============================================================================================
+# The units comparison (--units)
+# ==============================================================================================
+
 # The three ways of running pysr_lite that --units compares, with the options each adds.
 UNIT_MODES = {"no units": {}, "soft": {"dimensional_analysis": "soft"}, "hard": {"dimensional_analysis": "hard"}}
 UNITS_SECTION = ("<!-- units comparison: written by recovery.py --units -->", "<!-- end of units comparison -->")
 
 
-def run_units_comparison(arguments: argparse.Namespace) -> int:
+def run_units_comparison(arguments: argparse.Namespace, argv: Sequence[str] | None = None) -> int:
     """``--units``: pysr_lite on every selected problem that has units (``problems.FEYNMAN_UNITS``)
-    without units, in soft mode and in hard mode, with the same budget, threads, seed and data; the
-    same recovery rule judges each final model. The table replaces its own section of the report
-    (between ``UNITS_SECTION`` markers), or is appended to it, so the main report stays as it is."""
-    chosen = [problem for problem in arguments.problem_list if problem_units(problem) is not None]
-    if not chosen:
+    and every seed, without units, in soft mode and in hard mode, with the same budget, threads,
+    seed, operators and data; the same recovery rule judges each final model. Each run is recorded
+    with its mode as its ``tool``, so results files, shards and ``--merge`` work as for the tools
+    comparison (``RunMetadata.comparison`` is ``"units"``)."""
+    problems: list[Problem] = arguments.problem_list  # only problems with units (parse_arguments)
+    if not problems:
         print("recovery --units: none of the selected problems has units (the AI Feynman ones do)", file=sys.stderr)
         return 2
+    command = command_line(argv)
     runs_directory = arguments.runs_dir or tempfile.mkdtemp(prefix="pysr_lite_units_")
-    started, load_before = _datetime.datetime.now(), " ".join(f"{v:.2f}" for v in os.getloadavg())
-    recovered: dict[str, dict[str, RunRecord]] = {}
+    seeds = arguments.seed_list
+    conditions = RunConditions.now()
+    shard = shard_text(arguments)
+    runs = len(problems) * len(seeds) * len(UNIT_MODES)
+    print(f"recovery --units: {len(problems)} problems{f' (shard {shard})' if shard else ''} x {len(seeds)} seeds x "
+          f"{len(UNIT_MODES)} modes, {arguments.seconds:g} s each, {arguments.threads} threads; expect about "
+          f"{runs * (arguments.seconds + 10) / 60:.0f} min", flush=True)
+
+    def metadata() -> RunMetadata:
+        return run_metadata(arguments, command, conditions, tools=list(UNIT_MODES), problems=problems, comparison="units")
+
+    records: list[RunRecord] = []
     try:
-        for number, problem in enumerate(chosen, start=1):
-            data = make_dataset(problem, arguments.seed)
+        for number, problem in enumerate(problems, start=1):
             X_units, y_units = problem_units(problem)
-            for mode, options in UNIT_MODES.items():
-                units = {} if mode == "no units" else dict(X_units=X_units, y_units=y_units)
-                settings = RunSettings(seconds=arguments.seconds, threads=arguments.threads, seed=arguments.seed,
-                                       runs_directory=runs_directory, pysr_lite_warm=arguments.pysr_lite_warm,
-                                       pysr_lite_options={**arguments.pysr_lite_options, **units, **options})
-                record = judge_run("pysr_lite", problem, data, run_isolated("pysr_lite", problem, data, settings))
-                recovered.setdefault(problem.name, {})[mode] = record
-                print(f"[{number:2d}/{len(chosen)}] {problem.name:10s} {mode:9s} "
-                      f"{'EXACT' if record.recovered else record.status if record.status != 'ok' else 'no':5s} "
-                      f"{format_seconds(record.seconds):>6s} s  {record.expression[:90]}", flush=True)
+            for seed in seeds:
+                data = make_dataset(problem, seed)
+                for mode, options in UNIT_MODES.items():
+                    units = {} if mode == "no units" else dict(X_units=X_units, y_units=y_units)
+                    settings = RunSettings(seconds=arguments.seconds, threads=arguments.threads, seed=seed,
+                                           runs_directory=runs_directory, pysr_lite_warm=arguments.pysr_lite_warm,
+                                           pysr_lite_options={**arguments.pysr_lite_options, **units, **options},
+                                           operator_mode=arguments.operators)
+                    outcome = run_isolated("pysr_lite", problem, data, settings)
+                    record = replace(judge_run("pysr_lite", problem, data, outcome, seed), tool=mode)
+                    records.append(record)
+                    print(f"[{number:2d}/{len(problems)}] {problem.name:10s} seed {seed:<3d} {mode:9s} "
+                          f"{'EXACT' if record.recovered else record.status if record.status != 'ok' else 'no':5s} "
+                          f"{format_seconds(record.seconds):>6s} s  {record.expression[:90]}", flush=True)
+            if arguments.json:  # after every problem: a killed part keeps what it finished
+                save_json(Path(arguments.json), records, metadata())
+    except KeyboardInterrupt:
+        print("recovery --units: interrupted; reporting the runs done so far", file=sys.stderr)
     finally:
         if arguments.runs_dir is None:
             shutil.rmtree(runs_directory, ignore_errors=True)
+    done = [p for p in problems if any(r.problem == p.name for r in records)]
+    return units_report(records, done, [metadata()], arguments.output, json_path=arguments.json)
 
-    def cell(record: RunRecord) -> str:
-        if record.status != "ok":
-            return record.status
-        return f"yes, {format_seconds(record.seconds)} s" if record.recovered else "no"
 
-    header = ["problem", "truth", "units (X; y)", *UNIT_MODES]
+def units_cell(runs: Sequence[RunRecord]) -> str:
+    """One problem in one mode over the seeds: 'yes, 3.2 s' / 'no' for one seed; '2 of 3, 4.1 s'
+    (seeds recovered, median seconds of those) for several."""
+    if len(runs) == 1 and runs[0].status != "ok":
+        return runs[0].status
+    recovered = [run for run in runs if run.recovered]
+    seconds = format_seconds(median([run.seconds for run in recovered])) if recovered else ""
+    failures = sum(run.status != "ok" for run in runs)
+    note = f" ({failures} failed)" if failures else ""
+    if len(runs) == 1:
+        return f"yes, {seconds} s" if recovered else "no"
+    return (f"{len(recovered)} of {len(runs)}, {seconds} s" if recovered else f"0 of {len(runs)}") + note
+
+
+def units_tables(records: Sequence[RunRecord], problems: Sequence[Problem], seeds: Sequence[int]
+                 ) -> tuple[tuple[list[str], list[list[str]]], tuple[list[str], list[list[str]]]]:
+    """(summary, per problem) tables, each as (header, rows). The summary counts exact recoveries
+    per seed for all problems and for each split (mean ± sd over the seeds)."""
+    modes = list(UNIT_MODES)
+    groups = [("all problems with units", list(problems))]
+    groups += [(f"{split} split", [p for p in problems if p.split == split]) for split in ("reporting", "training")]
+    summary = [[f"{title} ({len(chosen)})", *(summarize(records, chosen, mode, seeds).recovered.text(of=len(chosen))
+                                              for mode in modes)]
+               for title, chosen in groups if chosen]
+    by_run = runs_by_problem_and_tool(records)
     rows = []
-    for problem in chosen:
-        if problem.name in recovered and len(recovered[problem.name]) == len(UNIT_MODES):
-            X_units, y_units = problem_units(problem)
-            rows.append([problem.name, f"`{problem.formula}`", f"{', '.join(u or '1' for u in X_units)}; {y_units or '1'}",
-                         *(cell(recovered[problem.name][mode]) for mode in UNIT_MODES)])
-    complete = [by_mode for by_mode in recovered.values() if len(by_mode) == len(UNIT_MODES)]
-    totals = {mode: sum(by_mode[mode].recovered for by_mode in complete) for mode in UNIT_MODES}
-    rows.append(["**exact recoveries**", "", "", *(f"**{totals[mode]}/{len(complete)}**" for mode in UNIT_MODES)])
+    for problem in problems:
+        X_units, y_units = problem_units(problem)
+        rows.append([problem.name, problem.split, f"`{problem.formula}`",
+                     f"{', '.join(u or '1' for u in X_units)}; {y_units or '1'}",
+                     *(units_cell(by_run.get((problem.name, mode), [])) if by_run.get((problem.name, mode)) else "n/a"
+                       for mode in modes)])
+    return (["exact recoveries", *modes], summary), (["problem", "split", "truth", "units (X; y)", *modes], rows)
+
+
+def units_section(records: Sequence[RunRecord], problems: Sequence[Problem], metas: Sequence[RunMetadata]) -> str:
+    """The markdown section of docs/benchmarks.md, between the UNITS_SECTION markers."""
+    meta = metas[0]
+    started = min(_datetime.datetime.fromisoformat(m.started) for m in metas)
+    finished = max(_datetime.datetime.fromisoformat(m.finished) for m in metas)
+    (summary_header, summary), (header, rows) = units_tables(records, problems, meta.seeds)
+    lines = [UNITS_SECTION[0], "", "## Units: no units, soft and hard dimensional analysis", "",
+             f"- **Date**: {started:%Y-%m-%d %H:%M} to {finished:%Y-%m-%d %H:%M} (local time)"]
+
+    def described(part: RunMetadata) -> str:
+        return (f"`{part.command}` ({part.started} to {part.finished}, load average {part.machine.get('load', '?')} "
+                f"at the start, {part.load_after} at the end, on {part.machine.get('nproc', '?')} CPUs)")
+
+    if len(metas) == 1:
+        lines.append(f"- **Command**: {described(meta)}")
+    else:
+        lines.append(f"- **Commands** ({len(metas)} parts, merged with `python benchmarks/recovery.py --merge ...`):")
+        lines += [f"  - {described(part)}" for part in sorted(metas, key=lambda m: m.started)]
+    lines += [
+        f"- **Budget**: pysr_lite alone, {meta.seconds:g} s per run "
+        f"({'warm' if meta.pysr_lite_warm else 'cold'} engine), {meta.threads} thread(s), "
+        f"{len(meta.seeds)} seed(s) ({', '.join(map(str, meta.seeds))}); operators: {operators_description(meta.operator_mode)}",
+        f"- **Problems**: {len(problems)} of the {len(FEYNMAN_UNITS)} AI Feynman problems, with the units of "
+        "`problems.FEYNMAN_UNITS` (the AI Feynman database's units.csv, in SI)",
+    ]
+    if meta.pysr_lite_options:
+        lines.append("- **pysr_lite options changed**: " + ", ".join(f"`{k}={v!r}`" for k, v in meta.pysr_lite_options.items()))
+    missing = missing_runs(records, metas)
+    if missing:
+        lines.append(f"- **Incomplete**: {len(missing)} planned runs are missing (interrupted part?): "
+                     + ", ".join(f"{p}/{t}/seed {s}" for p, t, s in missing[:20]) + (" ..." if len(missing) > 20 else ""))
+    lines += [
+        "", "Each problem's runs for one seed share the data, budget and seed and differ only in "
+        "`X_units`/`y_units` and `dimensional_analysis` ([units](units.md)). A run counts when its final model "
+        "(`result.best()`) is an exact recovery under the rule above; the summary gives recoveries per seed as "
+        "mean ± sample standard deviation (min–max), a problem's cell the seeds recovered and their median seconds.",
+        "", markdown_table(summary_header, summary), "", markdown_table(header, rows), "", UNITS_SECTION[1], ""]
+    return "\n".join(lines)
+
+
+def replace_units_section(path: Path, section: str) -> None:
+    """Put ``section`` in place of the units section of ``path`` (appended when it has none), so
+    the main report around it stays as it is."""
+    text = path.read_text(encoding="utf-8") if path.exists() else ""
+    if UNITS_SECTION[0] in text and UNITS_SECTION[1] in text:
+        before, rest = text.split(UNITS_SECTION[0], 1)
+        text = before + section + rest.split(UNITS_SECTION[1], 1)[1].lstrip("\n")
+    else:
+        text = text.rstrip("\n") + ("\n\n" if text else "") + section
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+
+
+def units_report(records: Sequence[RunRecord], problems: Sequence[Problem], metas: Sequence[RunMetadata],
+                 output: str | None, json_path: str | None) -> int:
+    """Print the units tables; write the JSON (one run) and the section of the report when asked."""
+    (summary_header, summary), (header, rows) = units_tables(records, problems, metas[0].seeds)
     print()
     print(text_table(header, rows))
-    command = " ".join(["python benchmarks/recovery.py"] + [shlex.quote(a) for a in sys.argv[1:]])
-    section = "\n".join([
-        UNITS_SECTION[0], "", "## Units: no units, soft and hard dimensional analysis", "",
-        f"`{command}` on {started:%Y-%m-%d %H:%M} ({len(complete)} of the {len(FEYNMAN_UNITS)} problems with units; "
-        f"load average {load_before} at the start, {' '.join(f'{v:.2f}' for v in os.getloadavg())} at the end on "
-        f"{os.cpu_count()} CPUs): pysr_lite alone, {arguments.seconds:g} s per run "
-        f"({'warm' if arguments.pysr_lite_warm else 'cold'} engine), "
-        f"{arguments.threads} thread(s), seed {arguments.seed}; each problem's three runs share the data, budget and "
-        "seed and differ only in `X_units`/`y_units` and `dimensional_analysis` (docs/units.md). The units are "
-        "`problems.FEYNMAN_UNITS`, derived from the physics of each formula. A cell says whether the final model "
-        "(`result.best()`) is an exact recovery under the rule above, and the run's seconds.", "",
-        markdown_table(header, rows), "", UNITS_SECTION[1], ""])
-    if arguments.output and arguments.output.lower() != "none":
-        path = Path(arguments.output)
-        text = path.read_text(encoding="utf-8") if path.exists() else ""
-        if UNITS_SECTION[0] in text and UNITS_SECTION[1] in text:
-            before, rest = text.split(UNITS_SECTION[0], 1)
-            text = before + section + rest.split(UNITS_SECTION[1], 1)[1].lstrip("\n")
-        else:
-            text = text.rstrip("\n") + ("\n\n" if text else "") + section
-        path.write_text(text, encoding="utf-8")
-        print(f"recovery --units: table written to {path}")
+    print()
+    print(text_table(summary_header, summary))
+    missing = missing_runs(records, metas)
+    if missing:
+        print(f"recovery --units: {len(missing)} planned runs are missing", file=sys.stderr)
+    if json_path and len(metas) == 1:
+        save_json(Path(json_path), records, metas[0])
+        print(f"recovery --units: runs written to {json_path}")
+    if output and output.lower() != "none" and records:
+        replace_units_section(Path(output), units_section(records, problems, metas))
+        print(f"recovery --units: table written to {output}")
     return 0
 
 

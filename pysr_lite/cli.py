@@ -1,6 +1,7 @@
 """The ``pysr-lite`` command line (click): ``search`` a CSV file, or run the ``demo``.
 
     pysr-lite search data.csv --target y --unary-operators cos --niterations 40
+    pysr-lite search fall.csv --target h --X-units "t=s,g=m/s^2" --y-units m -O dimensional_analysis=hard
     pysr-lite demo
     python -m pysr_lite search data.csv --target y -O deterministic=true -O random_state=0
 
@@ -26,6 +27,7 @@ from .engine import EngineError, EngineNotFoundError, JuliaNotFoundError
 from .options import parse_option_text
 from .plots import require_matplotlib, save_plots
 from .output_paths import check_output_file
+from .units import UnitError, parse_unit
 
 # The demo: 200 rows, x0 and x1 uniform on [-3, 3] (numpy default_rng(2024)), y = x0**2 + cos(x1).
 DEMO_DATASET = "demo.csv"
@@ -62,6 +64,67 @@ def _comma_list(text: str | None) -> list[str] | None:
     return [part.strip() for part in text.split(",") if part.strip()]
 
 
+def _feature_units(texts: tuple[str, ...], feature_names: list[str], target: str) -> list[str] | None:
+    """``--X-units`` as ``search``'s ``X_units``: one unit per feature, in the features' order.
+
+    Each occurrence of the flag is a comma-separated list, and the occurrences are joined. Units
+    are given either in the features' order (``"m,s"``) or by column (``"t=s,x=m"``, any order),
+    never both; every feature needs one (``1`` for dimensionless: an empty item is refused, as it
+    is usually a stray comma). Unit texts never contain ``,`` or ``=``.
+
+    >>> _feature_units(("x=m", "t=s"), ["t", "x"], "y")
+    ['s', 'm']
+    """
+    if not texts:
+        return None
+    items = [item.strip() for text in texts for item in text.split(",")]
+    if any(not item for item in items):
+        raise click.BadParameter(f"an empty unit in {', '.join(map(repr, texts))}; write 1 for a dimensionless "
+                                 "feature", param_hint="--X-units")
+    named = ["=" in item for item in items]
+    if any(named) and not all(named):
+        raise click.BadParameter("give every unit as COLUMN=UNIT, or all of them in the order of the features, "
+                                 f"not a mix: {', '.join(map(repr, texts))}", param_hint="--X-units")
+    if all(named):
+        units = _units_by_column(items, feature_names, target)
+    elif len(items) != len(feature_names):
+        raise click.BadParameter(f"{len(items)} unit(s) for {len(feature_names)} feature(s) "
+                                 f"({', '.join(feature_names)}); give one per feature, in that order, or name "
+                                 "the columns (COLUMN=UNIT)", param_hint="--X-units")
+    else:
+        units = items
+    for name, unit in zip(feature_names, units):
+        _check_unit(unit, f"the unit of {name!r}", "--X-units")
+    return units
+
+
+def _units_by_column(items: list[str], feature_names: list[str], target: str) -> list[str]:
+    by_column: dict[str, str] = {}
+    for item in items:
+        column, _, unit = (part.strip() for part in item.partition("="))
+        if column == target:
+            raise click.BadParameter(f"{column!r} is the target; give its unit with --y-units", param_hint="--X-units")
+        if column not in feature_names:
+            raise click.BadParameter(f"{column!r} is not a feature; the features are {', '.join(feature_names)}",
+                                     param_hint="--X-units")
+        if column in by_column:
+            raise click.BadParameter(f"{column!r} is given a unit twice", param_hint="--X-units")
+        by_column[column] = unit
+    missing = [name for name in feature_names if name not in by_column]
+    if missing:
+        raise click.BadParameter(f"no unit for {', '.join(missing)}: every feature needs one (1 for dimensionless)",
+                                 param_hint="--X-units")
+    return [by_column[name] for name in feature_names]
+
+
+def _check_unit(text: str, what: str, flag: str) -> None:
+    """The unit's own errors (an unknown symbol, ``kg m``) named by the flag and column."""
+    try:
+        parse_unit(text)
+    except UnitError as error:
+        raise click.BadParameter(f"{what}: {error}", param_hint=flag) from None
+
+
 def _extra_options(pairs: tuple[str, ...]) -> dict[str, Any]:
     options: dict[str, Any] = {}
     for pair in pairs:
@@ -76,8 +139,8 @@ def _extra_options(pairs: tuple[str, ...]) -> dict[str, Any]:
 
 
 def _front_table(result: SearchResult) -> pd.DataFrame:
-    """The front as plain text columns, for CSV files."""
-    return pd.DataFrame(
+    """The front as plain text columns, for CSV files (with units, whether each equation obeys them)."""
+    table = pd.DataFrame(
         {
             "complexity": result.equations["complexity"],
             "loss": result.equations["loss"],
@@ -86,6 +149,9 @@ def _front_table(result: SearchResult) -> pd.DataFrame:
             "sympy_format": [str(expression) for expression in result.equations["sympy_format"]],
         }
     )
+    if result.units is not None:
+        table["dimensionally_consistent"] = result.equations["dimensionally_consistent"]
+    return table
 
 
 def _run(X: pd.DataFrame, y: pd.Series, options: dict[str, Any]) -> SearchResult:
@@ -158,9 +224,14 @@ def cli() -> None:
 @click.option("--verbosity", type=int, help="0: quiet, 1: progress (default).")
 @click.option("--plots", "plots", type=click.Path(file_okay=False, path_type=Path),
               help="Directory to write pareto.png (the front) and fit.png (the best equation against the data) into; needs matplotlib.")
+@click.option("--X-units", "--x-units", "feature_units", multiple=True, metavar="UNITS",
+              help='Units of the features, in their order ("m,s,kg"; 1 for dimensionless) or by column '
+                   '("t=s,x=m"); repeatable. Turns on dimensional analysis (see -O dimensional_analysis=hard).')
+@click.option("--y-units", "target_unit", metavar="UNIT", help='Unit of the target, e.g. "m/s^2".')
 @click.option("-O", "--option", "extra", multiple=True, metavar="NAME=VALUE", help="Any other search option, e.g. -O deterministic=true; repeatable.")
 def search_command(data: Path, target: str, features: str | None, output: str | None, plots: Path | None,
-                   extra: tuple[str, ...], **flags: Any) -> None:
+                   extra: tuple[str, ...], feature_units: tuple[str, ...], target_unit: str | None,
+                   **flags: Any) -> None:
     """Search for equations TARGET = f(features) in the CSV file DATA."""
     table = _read_table(data)
     if target not in table.columns:
@@ -175,6 +246,10 @@ def search_command(data: Path, target: str, features: str | None, output: str | 
             require_matplotlib()
         except ImportError as error:
             raise click.BadParameter(str(error), param_hint="--plots") from None
+    X_units = _feature_units(feature_units, feature_names, target)
+    if target_unit is not None:
+        _check_unit(target_unit, f"the unit of {target!r}", "--y-units")
+
     if output:  # checked now: a search can take hours, its front must have somewhere to go
         try:
             check_output_file(output, "--output")
@@ -184,6 +259,7 @@ def search_command(data: Path, target: str, features: str | None, output: str | 
     flags["binary_operators"] = _comma_list(flags["binary_operators"])
     flags["unary_operators"] = _comma_list(flags["unary_operators"])
     options.update({name: value for name, value in flags.items() if value is not None})
+    options.update({name: value for name, value in (("X_units", X_units), ("y_units", target_unit)) if value is not None})
     result = _run(table[feature_names], table[target], options)
     _report(result, target, output)
     if plots is not None:

@@ -349,25 +349,130 @@ def test_shards_merge_into_one_report(tmp_path):
         recovery.merge_results([paths[0], tmp_path / "other.json"])
 
 
-@pytest.mark.parametrize("name", sorted(problems.FEYNMAN_UNITS))
-def test_every_feynman_formula_is_consistent_with_its_units(name):
-    """The units table (derived from the physics) checked by sympy's own unit system: the truth,
-    with every variable a number times its unit, has the units of y."""
+def fake_units_part(shard, names, seeds, recovered):
+    """The results of one shard of ``--units`` as recovery.py writes them, with made-up runs."""
+    records, meta = fake_part(shard, names, seeds, set())
+    records = [recovery.RunRecord(problem=name, tool=mode, status="ok", seed=seed, seconds=10.0 + seed,
+                                  expression="x", recovered=(name, mode, seed) in recovered)
+               for name in names for seed in seeds for mode in recovery.UNIT_MODES]
+    meta.tools, meta.comparison, meta.command = list(recovery.UNIT_MODES), "units", f"{meta.command} --units"
+    return records, meta
+
+
+def test_units_shards_merge_into_the_units_section(tmp_path):
+    arguments = recovery.parse_arguments(["--units", "--seeds", "2", "--shard", "1/6"])
+    assert arguments.json.endswith("benchmarks/results/units-shard-1-of-6.json") and arguments.output == "none"
+    parts = [[p.name for p in recovery.parse_arguments(["--units", "--shard", f"{i}/6"]).problem_list] for i in range(1, 7)]
+    assert sorted(sum(parts, [])) == sorted(problems.FEYNMAN_UNITS) and max(map(len, parts)) == 7   # Feynman only, even
+    names = ["I.12.1", "I.14.3", "I.48.2"]
+    recovered = {("I.12.1", "hard", 0), ("I.12.1", "hard", 1), ("I.14.3", "hard", 0), ("I.12.1", "no units", 1)}
+    paths = []
+    for index, part in ((1, names[:2]), (2, names[2:])):
+        records, meta = fake_units_part(f"{index}/2", part, [0, 1], recovered)
+        paths.append(tmp_path / f"units{index}.json")
+        recovery.save_json(paths[-1], records, meta)
+    output = tmp_path / "benchmarks.md"
+    output.write_text("# Report\n\nthe main report stays\n")
+    assert recovery.main(["--merge", *map(str, paths), "--output", str(output)]) == 0
+    text = output.read_text()
+    assert text.startswith("# Report\n\nthe main report stays\n") and text.count(recovery.UNITS_SECTION[0]) == 1
+    assert "2 parts" in text and "--shard 1/2 --units" in text and "--shard 2/2 --units" in text
+    # Per seed: hard recovers 2 then 1 of the 3 problems, no units 0 then 1, soft none.
+    assert "| all problems with units (3) | 0.5 ± 0.7 (0–1) of 3 | 0.0 ± 0.0 (0–0) of 3 | 1.5 ± 0.7 (1–2) of 3 |" in text
+    assert "| I.12.1 | training | `mu*Nn` | 1, N; N | 1 of 2, 11.0 s | 0 of 2 | 2 of 2, 10.5 s |" in text
+    # A second merge replaces the section instead of adding one.
+    assert recovery.main(["--merge", *map(str, paths), "--output", str(output)]) == 0
+    assert output.read_text().count(recovery.UNITS_SECTION[0]) == 1
+
+
+def test_units_and_tools_results_do_not_merge(tmp_path, capsys):
+    units_records, units_meta = fake_units_part("1/2", ["I.12.1"], [0], set())
+    tools_records, tools_meta = fake_part("2/2", ["I.14.3"], [0], set())
+    recovery.save_json(tmp_path / "units.json", units_records, units_meta)
+    recovery.save_json(tmp_path / "tools.json", tools_records, tools_meta)
+    with pytest.raises(ValueError, match="comparison is 'tools', but 'units'"):
+        recovery.merge_results([tmp_path / "units.json", tmp_path / "tools.json"])
+    assert recovery.main(["--units", "--merge", str(tmp_path / "tools.json"), "--output", "none"]) == 2
+    assert "these files hold the comparison of tools" in capsys.readouterr().err
+
+
+FEYNMAN_PROBLEMS = sorted(problem.name for problem in PROBLEMS if problem.family == "AI Feynman")
+
+# The AI Feynman database's units.csv (Udrescu & Tegmark) for the variables of our problems: the
+# exponents of m, s, kg, T (kelvin) and V (volt), as published. A second transcription, kept apart
+# from problems.FEYNMAN_UNITS (SI text) so that a slip in either shows.
+PUBLISHED_UNITS = {  # name: (m, s, kg, T, V)
+    "A": (2, 0, 0, 0, 0), "alpha": (0, 0, 0, 0, 0), "B": (-2, 1, 0, 0, 1), "beta": (0, 0, 0, 0, 0),
+    "c": (1, -1, 0, 0, 0), "C": (2, -2, 1, 0, -2), "d": (1, 0, 0, 0, 0), "d1": (1, 0, 0, 0, 0),
+    "d2": (1, 0, 0, 0, 0), "delta": (0, 0, 0, 0, 0), "Ef": (-1, 0, 0, 0, 1), "epsilon": (1, -2, 1, 0, -2),
+    "F": (1, -2, 1, 0, 0), "G": (3, -2, -1, 0, 0), "g": (1, -2, 0, 0, 0), "gamma": (0, 0, 0, 0, 0),
+    "h": (2, -1, 1, 0, 0), "I1": (0, -3, 1, 0, 0), "I2": (0, -3, 1, 0, 0), "k": (-1, 0, 0, 0, 0),
+    "k_spring": (0, -2, 1, 0, 0), "kb": (2, -2, 1, -1, 0), "m": (0, 0, 1, 0, 0), "m_0": (0, 0, 1, 0, 0),
+    "m1": (0, 0, 1, 0, 0), "m2": (0, 0, 1, 0, 0), "mob": (0, 1, -1, 0, 0), "mom": (4, -3, 1, 0, -1),
+    "mu": (0, 0, 0, 0, 0), "Nn": (1, -2, 1, 0, 0), "n": (0, 0, 0, 0, 0), "n_0": (0, 0, 0, 0, 0),
+    "omega": (0, -1, 0, 0, 0), "omega_0": (0, -1, 0, 0, 0), "p": (1, -1, 1, 0, 0), "Pwr": (2, -3, 1, 0, 0),
+    "pr": (-1, -2, 1, 0, 0), "q": (2, -2, 1, 0, -1), "q1": (2, -2, 1, 0, -1), "q2": (2, -2, 1, 0, -1),
+    "r": (1, 0, 0, 0, 0), "r1": (1, 0, 0, 0, 0), "r2": (1, 0, 0, 0, 0), "rho": (-3, 0, 1, 0, 0),
+    "sigma": (0, 0, 0, 0, 0), "t": (0, 1, 0, 0, 0), "T": (0, 0, 0, 1, 0), "theta": (0, 0, 0, 0, 0),
+    "theta1": (0, 0, 0, 0, 0), "theta2": (0, 0, 0, 0, 0), "U": (2, -2, 1, 0, 0), "u": (1, -1, 0, 0, 0),
+    "v": (1, -1, 0, 0, 0), "V": (3, 0, 0, 0, 0), "V1": (3, 0, 0, 0, 0), "V2": (3, 0, 0, 0, 0),
+    "w": (1, -1, 0, 0, 0), "x": (1, 0, 0, 0, 0), "x1": (1, 0, 0, 0, 0), "x2": (1, 0, 0, 0, 0),
+    "x3": (1, 0, 0, 0, 0), "Y": (-1, -2, 1, 0, 0), "y1": (1, 0, 0, 0, 0), "y2": (1, 0, 0, 0, 0),
+    "y3": (1, 0, 0, 0, 0), "z": (1, 0, 0, 0, 0), "z1": (1, 0, 0, 0, 0), "z2": (1, 0, 0, 0, 0),
+}
+# Our names that differ from the database's (sympy reads "gamma" as the gamma function).
+DATABASE_NAMES = {"Gamma": "gamma"}
+
+
+def published_si_exponents(name: str) -> tuple:
+    """The published (m, s, kg, T, V) exponents in SI's (m, kg, s, A, K, mol, cd): V = kg*m^2/(s^3*A)."""
+    from fractions import Fraction
+
+    m, s, kg, kelvin, volt = PUBLISHED_UNITS[DATABASE_NAMES.get(name, name)]
+    return tuple(Fraction(e) for e in (m + 2 * volt, kg + volt, s - 3 * volt, -volt, kelvin, 0, 0))
+
+
+@pytest.mark.parametrize("name", FEYNMAN_PROBLEMS)
+def test_every_feynman_variable_has_the_published_units(name):
+    from pysr_lite.units import parse_unit
+
+    problem = PROBLEMS_BY_NAME[name]
+    X_units, _ = problems.problem_units(problem)
+    for variable, unit in zip(problem.variable_names, X_units):
+        assert parse_unit(unit).exponents == published_si_exponents(variable), (variable, unit)
+
+
+def units_left_over(problem, X_units, y_unit) -> set:
+    """sympy's own unit system judges the formula: the truth, with every variable a number times
+    its unit, divided by y's unit; the units that do not cancel (none when consistent)."""
     from sympy.physics import units as si
 
     from pysr_lite.units import parse_unit
 
-    problem = PROBLEMS_BY_NAME[name]
-    X_units, y_unit = problems.problem_units(problem)
-    assert len(X_units) == len(problem.variables)
     with_units = {symbol: sympy.Rational(3, 2) * parse_unit(unit).to_sympy() for symbol, unit in zip(problem.symbols, X_units)}
     ratio = problem.expression.xreplace(with_units) / parse_unit(y_unit).to_sympy()
     base = [si.meter, si.kilogram, si.second, si.ampere, si.kelvin, si.mole, si.candela]
-    assert not si.convert_to(sympy.simplify(ratio), base).atoms(si.Quantity), ratio
+    return si.convert_to(sympy.simplify(ratio), base).atoms(si.Quantity)
 
 
-def test_only_feynman_problems_have_units():
-    # The 16 AI Feynman problems of the first set have units; the 22 added for issue 11 do not yet.
-    feynman = {problem.name for problem in PROBLEMS if problem.family == "AI Feynman"}
-    assert set(problems.FEYNMAN_UNITS) <= feynman and len(problems.FEYNMAN_UNITS) >= 16
+@pytest.mark.parametrize("name", FEYNMAN_PROBLEMS)
+def test_every_feynman_formula_is_consistent_with_its_units(name):
+    problem = PROBLEMS_BY_NAME[name]
+    X_units, y_unit = problems.problem_units(problem)
+    assert len(X_units) == len(problem.variables)
+    assert units_left_over(problem, X_units, y_unit) == set()
+
+
+def test_a_wrong_unit_is_caught_by_the_consistency_check():
+    from sympy.physics import units as si
+
+    coulomb = PROBLEMS_BY_NAME["I.12.2"]  # q1*q2*r/(4*pi*epsilon*r**3)
+    assert units_left_over(coulomb, ["C", "C", "F/m", "m"], "N") == set()
+    assert units_left_over(coulomb, ["C", "C", "F/m", "s"], "N") == {si.meter, si.second}
+
+
+def test_every_feynman_problem_and_only_those_have_units():
+    assert sorted(problems.FEYNMAN_UNITS) == FEYNMAN_PROBLEMS
+    for name, (by_variable, _) in problems.FEYNMAN_UNITS.items():
+        assert sorted(by_variable) == sorted(PROBLEMS_BY_NAME[name].variable_names), name
     assert problems.problem_units(PROBLEMS_BY_NAME["Nguyen-1"]) is None

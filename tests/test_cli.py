@@ -11,6 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from pysr_lite.cli import cli
+from pysr_lite.run_folder import parse_toml
 
 from conftest import run_folders, uniform_data
 
@@ -81,6 +82,65 @@ def test_search_errors_are_clean_messages(csv_file, tmp_path, arguments, message
     assert "Traceback" not in result.output
     assert result.exception is None or isinstance(result.exception, SystemExit)
     assert re.search(message, result.stderr), result.output
+
+
+def test_search_with_units_keeps_only_consistent_equations_in_hard_mode(engine, tmp_path):
+    X = uniform_data(n_rows=100, low=1, high=5, seed=2)
+    path = tmp_path / "data.csv"
+    pd.DataFrame({"a": X[:, 0], "b": X[:, 1], "y": X[:, 0] + X[:, 1]}).to_csv(path, index=False)  # metres + seconds
+    output = tmp_path / "front.csv"
+    result = invoke(["search", path, "--target", "y", "--X-units", "b=s,a=m", "--y-units", "m", "--output", output,
+                     "-O", "dimensional_analysis=hard", "-O", "dimensionless_constants_only=true",
+                     "--output-directory", tmp_path / "runs", *FAST_FLAGS])
+    assert result.exit_code == 0, result.output
+    front = pd.read_csv(output)
+    assert front["dimensionally_consistent"].all() and len(front) > 0
+    (run_directory,) = run_folders(tmp_path / "runs")
+    options = parse_toml((run_directory / "options.toml").read_text())
+    assert options["units"]["X"] == ["m", "s"] and options["units"]["y"] == "m"   # in the order of the columns
+
+
+@pytest.mark.parametrize(
+    "flags, X_units, y_units",
+    [
+        (["--X-units", "m,s"], ["m", "s"], None),                       # in the order of the features
+        (["--X-units", "b=s,a=m"], ["m", "s"], None),                   # by column, any order
+        (["--x-units", "a=m", "--X-units", "b=1"], ["m", "1"], None),   # repeated, either spelling
+        (["--X-units", "m,s", "--y-units", "m*s"], ["m", "s"], "m*s"),
+        (["--y-units", "m/s"], ["", ""], "m/s"),                        # y alone: the features are pure numbers
+    ],
+)
+def test_units_reach_the_search_in_the_order_of_the_features(engine, csv_file, tmp_path, flags, X_units, y_units):
+    result = invoke(["search", csv_file, "--target", "target", *flags, "--output-directory", tmp_path / "runs",
+                     *FAST_FLAGS, "--niterations", "1"])
+    assert result.exit_code == 0, result.output
+    (run_directory,) = run_folders(tmp_path / "runs")
+    units = parse_toml((run_directory / "options.toml").read_text())["units"]
+    assert units["X"] == X_units and units.get("y") == y_units
+
+
+@pytest.mark.parametrize(
+    "arguments, message",
+    [
+        (["--X-units", "m"], r"Invalid value for --X-units: 1 unit\(s\) for 2 feature\(s\) \(a, b\)"),
+        (["--X-units", "m,s,kg"], "3 unit\\(s\\) for 2 feature\\(s\\)"),
+        (["--X-units", "a=m,s"], "as COLUMN=UNIT, or all of them in the order of the features, not a mix"),
+        (["--X-units", "a=m,zz=s"], "'zz' is not a feature; the features are a, b"),
+        (["--X-units", "a=m,target=s"], "'target' is the target; give its unit with --y-units"),
+        (["--X-units", "a=m,a=s"], "'a' is given a unit twice"),
+        (["--X-units", "a=m"], "no unit for b: every feature needs one \\(1 for dimensionless\\)"),
+        (["--X-units", "m,"], "an empty unit in 'm,'; write 1 for a dimensionless feature"),
+        (["--X-units", "m,furlong"], "the unit of 'b': cannot read the unit 'furlong': unknown unit 'furlong'"),
+        (["--X-units", "kg m,s"], "the unit of 'a': cannot read the unit 'kg m': expected '\\*' or '/'"),
+        (["--y-units", "m,s"], "Invalid value for --y-units: the unit of 'target': cannot read the unit 'm,s'"),
+    ],
+)
+def test_unit_errors_are_usage_errors_that_name_the_column(csv_file, tmp_path, arguments, message):
+    result = invoke(["search", csv_file, "--target", "target", *arguments, "--output-directory", tmp_path / "runs"])
+    assert result.exit_code == 2
+    assert re.search(message, result.stderr), result.stderr
+    assert "Traceback" not in result.output
+    assert run_folders(tmp_path / "runs") == []   # refused before any search
 
 
 def test_search_reports_data_problems(tmp_path):
