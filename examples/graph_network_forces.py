@@ -213,15 +213,15 @@ def r_squared(prediction: np.ndarray, target: np.ndarray) -> float:
     return float(1 - np.sum((target - prediction) ** 2) / np.sum((target - target.mean()) ** 2))
 
 
-def linear_in_force(message: np.ndarray, force: np.ndarray) -> tuple[np.ndarray, float]:
-    """The least-squares a Fx + b Fy + c closest to ``message``: its values and R².
+def linear_in_force(message: np.ndarray, force: np.ndarray) -> tuple[np.ndarray, float, np.ndarray]:
+    """The least-squares a Fx + b Fy + c closest to ``message``: its values, R² and (a, b, c).
 
     The paper's test that a message "is" the force: a linear transformation of it.
     """
     design = np.column_stack([force, np.ones(len(force))])
     coefficients, *_ = np.linalg.lstsq(design, message, rcond=None)
     fitted = design @ coefficients
-    return fitted, r_squared(fitted, message)
+    return fitted, r_squared(fitted, message), coefficients
 
 
 # ------------------------------------------------------------------------------------------------
@@ -253,6 +253,7 @@ class Outcome:
     losses: list[float]  # training loss per epoch
     spread: np.ndarray  # standard deviation of each message component, largest first
     message_force_r2: float  # the strongest message against its best linear mix of the force
+    force_coefficients: np.ndarray  # (a, b, c) of that mix, a Fx + b Fy + c
     equation: pysr_lite.Equation  # the distilled law (best() of the front)
     equation_force_r2: float  # the distilled law against that linear mix of the true force
     seconds: dict[str, float]
@@ -277,7 +278,7 @@ def run(budget: Budget, output_directory: str | None = None, verbosity: int = 0)
     edges = held_out_edges(network, positions[~training])
     order = components_by_spread(edges.messages)
     strongest = int(order[0])
-    force_mix, message_force_r2 = linear_in_force(edges.messages[:, strongest], edges.force)
+    force_mix, message_force_r2, force_coefficients = linear_in_force(edges.messages[:, strongest], edges.force)
 
     clock = time.perf_counter()
     result = distil(edges, strongest, budget, output_directory=output_directory, verbosity=verbosity)
@@ -287,6 +288,7 @@ def run(budget: Budget, output_directory: str | None = None, verbosity: int = 0)
         losses=losses,
         spread=edges.messages.std(axis=0)[order],
         message_force_r2=message_force_r2,
+        force_coefficients=force_coefficients,
         equation=equation,
         equation_force_r2=r_squared(equation.predict(edges.inputs), force_mix),
         seconds=seconds,
@@ -304,7 +306,7 @@ def plot(outcome: Outcome, path: str) -> None:
     import matplotlib.pyplot as plt
 
     message = outcome.edges.messages[:, outcome.component]
-    force_mix, r2 = linear_in_force(message, outcome.edges.force)
+    force_mix, r2, _ = linear_in_force(message, outcome.edges.force)
     law = outcome.equation.predict(outcome.edges.inputs)
     figure, (left, right) = plt.subplots(1, 2, figsize=(10, 4.4))
     for axis, x, title, label in (
@@ -333,7 +335,9 @@ def main(argv: list[str] | None = None) -> None:
     outcome = run(budget, verbosity=0 if quick else 1)
     print(f"training loss per epoch: {' '.join(f'{loss:.3f}' for loss in outcome.losses)}")
     print(f"message spread (largest five): {' '.join(f'{s:.3f}' for s in outcome.spread[:5])}")
-    print(f"strongest message vs a linear mix of the true force: R² = {outcome.message_force_r2:.4f}")
+    a, b, c = outcome.force_coefficients
+    print(f"strongest message (component {outcome.component}) = {a:.4f} Fx + {b:.4f} Fy + {c:.4f}, "
+          f"R² = {outcome.message_force_r2:.4f}")
     print(f"distilled law: message = {outcome.equation.sympy()}")
     print(f"distilled law vs that mix of the true force: R² = {outcome.equation_force_r2:.4f}")
     if arguments.plot:
