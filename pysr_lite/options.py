@@ -458,7 +458,8 @@ class OptionSpec:
     """One option: its name (as in PySR), default, kind and one-line documentation.
 
     ``to_toml(name, resolved_value)`` gives the options.toml entries of the option (usually
-    ``{name: value}``); None keeps the option in Python (like ``verbosity``).
+    ``{name: value}``); None keeps the option in Python (like ``verbosity``). ``group`` is the
+    key of its topic in ``OPTION_GROUPS``, under which the option reference lists it.
     """
 
     name: str
@@ -466,95 +467,143 @@ class OptionSpec:
     kind: Kind
     doc: str
     to_toml: Callable[[str, Any], dict[str, Any]] | None = as_is
+    group: str = ""
+
+
+@dataclass(frozen=True)
+class OptionGroup:
+    """A topic of the option reference: its heading and a sentence on when to reach for it."""
+
+    title: str
+    intro: str
+
+
+# The topics of docs/options.md, in the order a user meets them. Every option names one.
+OPTION_GROUPS: dict[str, OptionGroup] = {
+    "operators": OptionGroup(
+        "Operators", "What the equations are built from: built-in operators ([operators](operators.md)) "
+        "and your own Julia ones ([custom operators](custom.md))."),
+    "search_size": OptionGroup(
+        "How long and how wide the search is", "More iterations, populations or cycles find harder "
+        "equations and take longer; see [tuning](tuning.md)."),
+    "stopping": OptionGroup(
+        "Stopping early", "End a search before `niterations` with the front found so far."),
+    "loss": OptionGroup(
+        "The loss", "How an equation's fit is measured (default: the mean squared error); see "
+        "[custom losses](custom.md) and the [robust-loss example](examples/robust_loss.md)."),
+    "complexity": OptionGroup(
+        "Complexity and constraints", "How large equations may grow, how complexity is counted "
+        "and which operator nestings are allowed."),
+    "units": OptionGroup(
+        "Units", "What to do with the `X_units` / `y_units` given to `search()` or `fit()`; see "
+        "[units](units.md)."),
+    "reproducibility": OptionGroup(
+        "Reproducibility", "The same seed with `deterministic=True` gives the same front, whatever the "
+        "thread count."),
+    "resources": OptionGroup(
+        "Speed, memory and large data", "Threads, float precision, mini-batches and the reused "
+        "engine process; see [performance](performance.md)."),
+    "selection": OptionGroup(
+        "Selection and migration (advanced)", "The evolutionary algorithm's own settings; PySR's "
+        "defaults, rarely worth changing."),
+    "mutations": OptionGroup(
+        "Mutations (advanced)", "How often each kind of change to an equation is tried; PySR's defaults."),
+    "constants": OptionGroup(
+        "Constants and simplification (advanced)", "How the numbers in equations are fitted, and "
+        "whether equations are simplified algebraically."),
+    "output": OptionGroup(
+        "Output and run folders", "What is printed, and where each search's files go "
+        "([saving](saving.md))."),
+}
 
 
 SEED_LIMIT = 2**63 - 1  # options.toml integers are signed 64-bit
 
 OPTIONS: tuple[OptionSpec, ...] = (
     # --- operators and search size
-    OptionSpec("binary_operators", ("+", "-", "*", "/"), operator_list(2), "binary operators the equations may use (PySR aliases such as 'mult' accepted)"),
-    OptionSpec("unary_operators", (), operator_list(1), "unary operators the equations may use, e.g. ['cos', 'exp']"),
-    OptionSpec("niterations", 100, integer(1, 10**12), "number of iterations of the search (each runs every population for ncycles_per_iteration cycles)"),
-    OptionSpec("populations", 31, integer(1, 10_000), "number of populations evolved in parallel"),
-    OptionSpec("population_size", 27, integer(2, 100_000), "number of equations in each population"),
-    OptionSpec("ncycles_per_iteration", 380, integer(1, 10**9), "evolution cycles per population between migrations"),
+    OptionSpec("binary_operators", ("+", "-", "*", "/"), operator_list(2), "binary operators the equations may use (PySR aliases such as 'mult' accepted)", group="operators"),
+    OptionSpec("unary_operators", (), operator_list(1), "unary operators the equations may use, e.g. ['cos', 'exp']", group="operators"),
+    OptionSpec("niterations", 100, integer(1, 10**12), "number of iterations of the search (each runs every population for ncycles_per_iteration cycles)", group="search_size"),
+    OptionSpec("populations", 31, integer(1, 10_000), "number of populations evolved in parallel", group="search_size"),
+    OptionSpec("population_size", 27, integer(2, 100_000), "number of equations in each population", group="search_size"),
+    OptionSpec("ncycles_per_iteration", 380, integer(1, 10**9), "evolution cycles per population between migrations", group="search_size"),
     # --- limits on the equations
-    OptionSpec("maxsize", 30, integer(7, 1000), "largest complexity (node count) of an equation (PySR: at least 7; above 40 the search slows down exponentially)"),
-    OptionSpec("maxdepth", 0, integer(0, MAX_DEPTH), f"largest depth of an equation; 0 means as deep as maxsize allows, up to {MAX_DEPTH} (the deepest equation every export can handle)"),
-    OptionSpec("parsimony", 0.0, real(0), "loss penalty per unit of complexity during selection"),
+    OptionSpec("maxsize", 30, integer(7, 1000), "largest complexity (node count) of an equation (PySR: at least 7; above 40 the search slows down exponentially)", group="complexity"),
+    OptionSpec("maxdepth", 0, integer(0, MAX_DEPTH), f"largest depth of an equation; 0 means as deep as maxsize allows, up to {MAX_DEPTH} (the deepest equation every export can handle)", group="complexity"),
+    OptionSpec("parsimony", 0.0, real(0), "loss penalty per unit of complexity during selection", group="complexity"),
     # --- stopping
-    OptionSpec("timeout_in_seconds", None, optional(real(0, exclusive_minimum=True)), "stop this many seconds after the search() call, Julia's start and compilation included, returning the last front (None: no limit)", to_toml=none_as(0.0)),
-    OptionSpec("max_evals", None, optional(integer(1)), "stop after this many equation evaluations (None: no limit)", to_toml=none_as(0)),
-    OptionSpec("early_stop_condition", None, optional(EARLY_STOP), "stop once an equation reaches this loss, or when this Julia function of (loss, complexity) is true, e.g. 'f(loss, complexity) = loss < 1e-6 && complexity < 10' (None: never)", to_toml=_early_stop),
+    OptionSpec("timeout_in_seconds", None, optional(real(0, exclusive_minimum=True)), "stop this many seconds after the search() call, Julia's start and compilation included, returning the last front (None: no limit)", to_toml=none_as(0.0), group="stopping"),
+    OptionSpec("max_evals", None, optional(integer(1)), "stop after this many equation evaluations (None: no limit)", to_toml=none_as(0), group="stopping"),
+    OptionSpec("early_stop_condition", None, optional(EARLY_STOP), "stop once an equation reaches this loss, or when this Julia function of (loss, complexity) is true, e.g. 'f(loss, complexity) = loss < 1e-6 && complexity < 10' (None: never)", to_toml=_early_stop, group="stopping"),
     # --- the loss
-    OptionSpec("elementwise_loss", None, optional(ELEMENTWISE_LOSS), "loss of each (prediction, target) pair, averaged over the rows (weighted with weights): a built-in ('L2DistLoss()', 'L1DistLoss()', 'HuberLoss(delta)', 'LogCoshLoss()', 'LPDistLoss(p)', 'L1EpsilonInsLoss(epsilon)', 'QuantileLoss(tau)') or Julia source such as 'myloss(x, y) = abs(x - y)' (None: L2DistLoss(), the mean squared error)", to_toml=_elementwise_loss),
-    OptionSpec("loss_function", None, optional(JULIA_SOURCE), "Julia source of the whole objective, a function of (tree, dataset, options) returning the loss (see docs/custom.md); not with elementwise_loss", to_toml=None),
+    OptionSpec("elementwise_loss", None, optional(ELEMENTWISE_LOSS), "loss of each (prediction, target) pair, averaged over the rows (weighted with weights): a built-in ('L2DistLoss()', 'L1DistLoss()', 'HuberLoss(delta)', 'LogCoshLoss()', 'LPDistLoss(p)', 'L1EpsilonInsLoss(epsilon)', 'QuantileLoss(tau)') or Julia source such as 'myloss(x, y) = abs(x - y)' (None: L2DistLoss(), the mean squared error)", to_toml=_elementwise_loss, group="loss"),
+    OptionSpec("loss_function", None, optional(JULIA_SOURCE), "Julia source of the whole objective, a function of (tree, dataset, options) returning the loss (see docs/custom.md); not with elementwise_loss", to_toml=None, group="loss"),
     # --- the user's operators in Python (PySR's extra_*_mappings)
-    OptionSpec("extra_sympy_mappings", None, optional(MAPPINGS), "sympy form of each custom operator, e.g. {'inv2': lambda x: 1 / x**2} (required for every custom operator)", to_toml=None),
-    OptionSpec("extra_torch_mappings", None, optional(MAPPINGS), "torch form of custom operators, for the PyTorch export", to_toml=None),
-    OptionSpec("extra_jax_mappings", None, optional(MAPPINGS), "jax form of custom operators, for the JAX export", to_toml=None),
+    OptionSpec("extra_sympy_mappings", None, optional(MAPPINGS), "sympy form of each custom operator, e.g. {'inv2': lambda x: 1 / x**2} (required for every custom operator)", to_toml=None, group="operators"),
+    OptionSpec("extra_torch_mappings", None, optional(MAPPINGS), "torch form of custom operators, for the PyTorch export", to_toml=None, group="operators"),
+    OptionSpec("extra_jax_mappings", None, optional(MAPPINGS), "jax form of custom operators, for the JAX export", to_toml=None, group="operators"),
     # --- reproducibility and resources
-    OptionSpec("random_state", None, optional(integer(0, SEED_LIMIT)), "seed of every random stream (None: a random seed, recorded in options.toml)"),
-    OptionSpec("deterministic", False, BOOLEAN, "identical results for identical inputs, whatever the thread count (needs random_state)"),
+    OptionSpec("random_state", None, optional(integer(0, SEED_LIMIT)), "seed of every random stream (None: a random seed, recorded in options.toml)", group="reproducibility"),
+    OptionSpec("deterministic", False, BOOLEAN, "identical results for identical inputs, whatever the thread count (needs random_state)", group="reproducibility"),
     # Bounded: every engine thread gets its own workspace (buffers the size of the data), and
     # newer Julia starts as many threads as asked.
-    OptionSpec("threads", None, optional(integer(1, 1024)), "Julia threads for the engine (None: os.cpu_count())"),
-    OptionSpec("precision", 64, choice(32, 64), "float precision of the data and the search: 32 or 64"),
+    OptionSpec("threads", None, optional(integer(1, 1024)), "Julia threads for the engine (None: os.cpu_count())", group="resources"),
+    OptionSpec("precision", 64, choice(32, 64), "float precision of the data and the search: 32 or 64", group="resources"),
     # --- selection
-    OptionSpec("tournament_selection_n", 15, integer(1, 100_000), "number of equations in each tournament"),
-    OptionSpec("tournament_selection_p", 0.982, real(0, 1), "probability of choosing the best equation of a tournament"),
-    OptionSpec("annealing", False, BOOLEAN, "use simulated annealing when accepting mutations"),
-    OptionSpec("alpha", 3.17, real(0), "temperature scale of simulated annealing"),
-    OptionSpec("adaptive_parsimony_scaling", 1040.0, real(0), "how strongly frequent complexities are penalized"),
-    OptionSpec("use_frequency", True, BOOLEAN, "penalize complexities that are frequent in the populations"),
-    OptionSpec("use_frequency_in_tournament", True, BOOLEAN, "use that penalty inside tournaments too"),
+    OptionSpec("tournament_selection_n", 15, integer(1, 100_000), "number of equations in each tournament", group="selection"),
+    OptionSpec("tournament_selection_p", 0.982, real(0, 1), "probability of choosing the best equation of a tournament", group="selection"),
+    OptionSpec("annealing", False, BOOLEAN, "use simulated annealing when accepting mutations", group="selection"),
+    OptionSpec("alpha", 3.17, real(0), "temperature scale of simulated annealing", group="selection"),
+    OptionSpec("adaptive_parsimony_scaling", 1040.0, real(0), "how strongly frequent complexities are penalized", group="selection"),
+    OptionSpec("use_frequency", True, BOOLEAN, "penalize complexities that are frequent in the populations", group="selection"),
+    OptionSpec("use_frequency_in_tournament", True, BOOLEAN, "use that penalty inside tournaments too", group="selection"),
     # --- migration
-    OptionSpec("migration", True, BOOLEAN, "migrate equations between populations"),
-    OptionSpec("hof_migration", True, BOOLEAN, "migrate hall-of-fame equations into populations"),
-    OptionSpec("fraction_replaced", 0.00036, real(0, 1), "fraction of a population replaced by migrants"),
-    OptionSpec("fraction_replaced_hof", 0.0614, real(0, 1), "fraction of a population replaced by hall-of-fame migrants"),
-    OptionSpec("topn", 12, integer(1, 100_000), "number of best equations of each population offered for migration"),
+    OptionSpec("migration", True, BOOLEAN, "migrate equations between populations", group="selection"),
+    OptionSpec("hof_migration", True, BOOLEAN, "migrate hall-of-fame equations into populations", group="selection"),
+    OptionSpec("fraction_replaced", 0.00036, real(0, 1), "fraction of a population replaced by migrants", group="selection"),
+    OptionSpec("fraction_replaced_hof", 0.0614, real(0, 1), "fraction of a population replaced by hall-of-fame migrants", group="selection"),
+    OptionSpec("topn", 12, integer(1, 100_000), "number of best equations of each population offered for migration", group="selection"),
     # --- mutation
-    OptionSpec("crossover_probability", 0.0259, real(0, 1), "probability of crossover instead of mutation"),
-    OptionSpec("weight_add_node", 2.47, real(0), "relative weight of the mutation that appends a node"),
-    OptionSpec("weight_insert_node", 0.0112, real(0), "relative weight of inserting a node inside the tree"),
-    OptionSpec("weight_delete_node", 0.870, real(0), "relative weight of deleting a node"),
-    OptionSpec("weight_do_nothing", 0.273, real(0), "relative weight of leaving the equation unchanged"),
-    OptionSpec("weight_mutate_constant", 0.0346, real(0), "relative weight of perturbing a constant"),
-    OptionSpec("weight_mutate_operator", 0.293, real(0), "relative weight of replacing an operator"),
-    OptionSpec("weight_swap_operands", 0.198, real(0), "relative weight of swapping the operands of a binary operator"),
-    OptionSpec("weight_rotate_tree", 4.26, real(0), "relative weight of a tree rotation ((a*b)+c -> a*(b+c)): regroups without changing operators"),
-    OptionSpec("weight_randomize", 0.000502, real(0), "relative weight of replacing the equation by a random one"),
-    OptionSpec("weight_simplify", 0.00209, real(0), "relative weight of simplifying the equation"),
-    OptionSpec("weight_optimize", 0.0, real(0), "relative weight of optimizing the constants as a mutation"),
-    OptionSpec("perturbation_factor", 0.129, real(0), "scale of constant perturbations"),
-    OptionSpec("warmup_maxsize_by", 0.0, real(0, 1), "fraction of the search over which maxsize grows to its final value (0: no warm-up)"),
+    OptionSpec("crossover_probability", 0.0259, real(0, 1), "probability of crossover instead of mutation", group="mutations"),
+    OptionSpec("weight_add_node", 2.47, real(0), "relative weight of the mutation that appends a node", group="mutations"),
+    OptionSpec("weight_insert_node", 0.0112, real(0), "relative weight of inserting a node inside the tree", group="mutations"),
+    OptionSpec("weight_delete_node", 0.870, real(0), "relative weight of deleting a node", group="mutations"),
+    OptionSpec("weight_do_nothing", 0.273, real(0), "relative weight of leaving the equation unchanged", group="mutations"),
+    OptionSpec("weight_mutate_constant", 0.0346, real(0), "relative weight of perturbing a constant", group="mutations"),
+    OptionSpec("weight_mutate_operator", 0.293, real(0), "relative weight of replacing an operator", group="mutations"),
+    OptionSpec("weight_swap_operands", 0.198, real(0), "relative weight of swapping the operands of a binary operator", group="mutations"),
+    OptionSpec("weight_rotate_tree", 4.26, real(0), "relative weight of a tree rotation ((a*b)+c -> a*(b+c)): regroups without changing operators", group="mutations"),
+    OptionSpec("weight_randomize", 0.000502, real(0), "relative weight of replacing the equation by a random one", group="mutations"),
+    OptionSpec("weight_simplify", 0.00209, real(0), "relative weight of simplifying the equation", group="mutations"),
+    OptionSpec("weight_optimize", 0.0, real(0), "relative weight of optimizing the constants as a mutation", group="mutations"),
+    OptionSpec("perturbation_factor", 0.129, real(0), "scale of constant perturbations", group="mutations"),
+    OptionSpec("warmup_maxsize_by", 0.0, real(0, 1), "fraction of the search over which maxsize grows to its final value (0: no warm-up)", group="complexity"),
     # --- constant optimization and simplification
-    OptionSpec("should_optimize_constants", True, BOOLEAN, "optimize the constants of equations with a local optimizer"),
-    OptionSpec("optimizer_algorithm", "BFGS", OPTIMIZER_ALGORITHM, "local optimizer for constants"),
-    OptionSpec("optimizer_nrestarts", 2, integer(0, 1000), "restarts of the constant optimizer from perturbed starting points"),
-    OptionSpec("optimize_probability", 0.14, real(0, 1), "probability of optimizing the constants of an equation after an iteration"),
-    OptionSpec("optimizer_iterations", 8, integer(1, 10**6), "iterations of the constant optimizer"),
-    OptionSpec("should_simplify", True, BOOLEAN, "simplify equations algebraically during the search"),
+    OptionSpec("should_optimize_constants", True, BOOLEAN, "optimize the constants of equations with a local optimizer", group="constants"),
+    OptionSpec("optimizer_algorithm", "BFGS", OPTIMIZER_ALGORITHM, "local optimizer for constants", group="constants"),
+    OptionSpec("optimizer_nrestarts", 2, integer(0, 1000), "restarts of the constant optimizer from perturbed starting points", group="constants"),
+    OptionSpec("optimize_probability", 0.14, real(0, 1), "probability of optimizing the constants of an equation after an iteration", group="constants"),
+    OptionSpec("optimizer_iterations", 8, integer(1, 10**6), "iterations of the constant optimizer", group="constants"),
+    OptionSpec("should_simplify", True, BOOLEAN, "simplify equations algebraically during the search", group="constants"),
     # --- complexity and operator constraints (PySR's names and rules)
-    OptionSpec("complexity_of_operators", None, optional(OPERATOR_COMPLEXITIES), "complexity of each use of an operator, e.g. {'sin': 2, '/': 3} (others: 1); fractions allowed, an equation's total complexity is rounded to an integer", to_toml=_unless_empty),
-    OptionSpec("complexity_of_constants", 1, POSITIVE_NUMBER, "complexity of each constant"),
-    OptionSpec("complexity_of_variables", None, optional(VARIABLE_COMPLEXITIES), "complexity of each variable: one number, or a list of one per feature (or pass it to SymbolicRegressor.fit, not both) (None: 1)", to_toml=none_as(1)),
-    OptionSpec("constraints", None, optional(CONSTRAINTS), "largest complexity of each argument of an operator: {'^': (-1, 1), 'sin': 5} allows any base but only an exponent of complexity 1, and sin of at most 5; -1: no limit. + and - need equal limits; the looser limit of * is put on the left (PySR's rules)", to_toml=_unless_empty),
-    OptionSpec("nested_constraints", None, optional(NESTED_CONSTRAINTS), "most occurrences of an operator nested inside another: {'sin': {'sin': 0, 'cos': 1}} allows no sin and at most one cos along any path inside a sin; -1: no limit", to_toml=_unless_empty),
+    OptionSpec("complexity_of_operators", None, optional(OPERATOR_COMPLEXITIES), "complexity of each use of an operator, e.g. {'sin': 2, '/': 3} (others: 1); fractions allowed, an equation's total complexity is rounded to an integer", to_toml=_unless_empty, group="complexity"),
+    OptionSpec("complexity_of_constants", 1, POSITIVE_NUMBER, "complexity of each constant", group="complexity"),
+    OptionSpec("complexity_of_variables", None, optional(VARIABLE_COMPLEXITIES), "complexity of each variable: one number, or a list of one per feature (or pass it to SymbolicRegressor.fit, not both) (None: 1)", to_toml=none_as(1), group="complexity"),
+    OptionSpec("constraints", None, optional(CONSTRAINTS), "largest complexity of each argument of an operator: {'^': (-1, 1), 'sin': 5} allows any base but only an exponent of complexity 1, and sin of at most 5; -1: no limit. + and - need equal limits; the looser limit of * is put on the left (PySR's rules)", to_toml=_unless_empty, group="complexity"),
+    OptionSpec("nested_constraints", None, optional(NESTED_CONSTRAINTS), "most occurrences of an operator nested inside another: {'sin': {'sin': 0, 'cos': 1}} allows no sin and at most one cos along any path inside a sin; -1: no limit", to_toml=_unless_empty, group="complexity"),
     # --- dimensional analysis, when X_units / y_units are given to search() or fit() (see docs/units.md)
-    OptionSpec("dimensional_analysis", "soft", choice("soft", "hard"), "what happens to an equation whose units are inconsistent: 'soft' adds dimensional_constraint_penalty to its loss (PySR's behaviour); 'hard' rejects it, so no population or front ever holds one"),
-    OptionSpec("dimensional_constraint_penalty", None, optional(real(0)), "soft mode: added to the loss of a dimensionally inconsistent equation, in the loss's own units (None: 1000.0, PySR's default); not added to a loss_function's value", to_toml=none_as(1000.0)),
-    OptionSpec("dimensionless_constants_only", False, BOOLEAN, "constants are pure numbers instead of wildcards that take whatever units make an equation consistent"),
-    OptionSpec("operator_dimensions", None, optional(OPERATOR_DIMENSIONS), "how each custom operator treats units: the name of a built-in operator of the same arity whose rule it shares ({'myplus': '+', 'mycos': 'cos'}), 'dimensionless', or for a unary operator a power ({'inv2': -2}); undeclared custom operators need dimensionless arguments", to_toml=_unless_empty),
+    OptionSpec("dimensional_analysis", "soft", choice("soft", "hard"), "what happens to an equation whose units are inconsistent: 'soft' adds dimensional_constraint_penalty to its loss (PySR's behaviour); 'hard' rejects it, so no population or front ever holds one", group="units"),
+    OptionSpec("dimensional_constraint_penalty", None, optional(real(0)), "soft mode: added to the loss of a dimensionally inconsistent equation, in the loss's own units (None: 1000.0, PySR's default); not added to a loss_function's value", to_toml=none_as(1000.0), group="units"),
+    OptionSpec("dimensionless_constants_only", False, BOOLEAN, "constants are pure numbers instead of wildcards that take whatever units make an equation consistent", group="units"),
+    OptionSpec("operator_dimensions", None, optional(OPERATOR_DIMENSIONS), "how each custom operator treats units: the name of a built-in operator of the same arity whose rule it shares ({'myplus': '+', 'mycos': 'cos'}), 'dimensionless', or for a unary operator a power ({'inv2': -2}); undeclared custom operators need dimensionless arguments", to_toml=_unless_empty, group="units"),
     # --- mini-batches
-    OptionSpec("batching", False, BOOLEAN, "evaluate the loss on random mini-batches during evolution"),
-    OptionSpec("batch_size", 50, integer(1, 10**9), "rows per mini-batch when batching"),
+    OptionSpec("batching", False, BOOLEAN, "evaluate the loss on random mini-batches during evolution", group="resources"),
+    OptionSpec("batch_size", 50, integer(1, 10**9), "rows per mini-batch when batching", group="resources"),
     # --- frontend only (not written to options.toml)
-    OptionSpec("verbosity", 1, integer(0), "0: silent; 1: progress and engine messages", to_toml=None),
-    OptionSpec("output_directory", None, optional(PATH), "where run folders are created (None: ./outputs)", to_toml=None),
-    OptionSpec("run_id", None, optional(RUN_ID), "name of the run folder inside output_directory, which must not exist yet (None: <date>_<time>_<random hex>)", to_toml=None),
-    OptionSpec("persistent_engine", True, BOOLEAN, "reuse one engine process across searches (Julia starts and compiles once; pysr_lite.close_engine() stops it); False: a fresh process per search", to_toml=None),
+    OptionSpec("verbosity", 1, integer(0), "0: silent; 1: progress and engine messages", to_toml=None, group="output"),
+    OptionSpec("output_directory", None, optional(PATH), "where run folders are created (None: ./outputs)", to_toml=None, group="output"),
+    OptionSpec("run_id", None, optional(RUN_ID), "name of the run folder inside output_directory, which must not exist yet (None: <date>_<time>_<random hex>)", to_toml=None, group="output"),
+    OptionSpec("persistent_engine", True, BOOLEAN, "reuse one engine process across searches (Julia starts and compiles once; pysr_lite.close_engine() stops it); False: a fresh process per search", to_toml=None, group="resources"),
 )
 
 OPTION_SPECS: dict[str, OptionSpec] = {spec.name: spec for spec in OPTIONS}
@@ -857,18 +906,26 @@ def options_markdown() -> str:
     lines = [
         "# Options",
         "",
-        "Every option of `pysr_lite.search`, `SymbolicRegressor` and the CLI (`-O name=value`), with",
-        "PySR's name where PySR has the same concept. Generated from `pysr_lite/options.py` by",
-        "`python -m pysr_lite.options > docs/options.md`; why the defaults are what they are is in",
-        "[defaults.md](defaults.md).",
+        "Every option of `pysr_lite.search`, `SymbolicRegressor` and the command line",
+        "(`pysr-lite search -O name=value`), grouped by topic. The names, meanings and defaults are",
+        "PySR's wherever PySR has the same concept ([coming from PySR](from_pysr.md)); why the",
+        "defaults are what they are is in [defaults](defaults.md).",
         "",
-        "| option | default | meaning |",
-        "|---|---|---|",
+        "```python",
+        "pysr_lite.search(X, y, binary_operators=[\"+\", \"*\"], niterations=40, timeout_in_seconds=60)",
+        "```",
+        "",
+        "<!-- Generated from pysr_lite/options.py by `python -m pysr_lite.options > docs/options.md`. -->",
+        "",
     ]
-    for spec in OPTIONS:
-        default = "`None`" if spec.default is None else f"`{spec.default!r}`"
-        lines.append(f"| `{spec.name}` | {default} | {spec.doc.replace('|', '/')} |")
-    return "\n".join(lines) + "\n"
+    for key, group in OPTION_GROUPS.items():
+        lines += [f"## {group.title}", "", group.intro, "", "| option | default | meaning |", "|---|---|---|"]
+        for spec in OPTIONS:
+            if spec.group == key:
+                default = "`None`" if spec.default is None else f"`{spec.default!r}`"
+                lines.append(f"| `{spec.name}` | {default} | {spec.doc.replace('|', '/')} |")
+        lines.append("")
+    return "\n".join(lines)
 
 
 def options_help() -> str:

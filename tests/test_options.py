@@ -174,6 +174,15 @@ def test_every_option_has_documentation():
     assert len(OPTION_SPECS) == len(OPTIONS)
 
 
+def test_every_option_belongs_to_a_topic_of_the_reference():
+    from pysr_lite.options import OPTION_GROUPS
+
+    ungrouped = [spec.name for spec in OPTIONS if spec.group not in OPTION_GROUPS]
+    assert ungrouped == [], f"give these options a group= from OPTION_GROUPS: {ungrouped}"
+    empty = [key for key in OPTION_GROUPS if not any(spec.group == key for spec in OPTIONS)]
+    assert empty == [], f"topics with no option: {empty}"
+
+
 def test_the_options_reference_in_docs_is_generated_from_the_table():
     """docs/options.md must be regenerated when an option changes: python -m pysr_lite.options > docs/options.md"""
     from pathlib import Path
