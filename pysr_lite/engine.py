@@ -53,7 +53,7 @@ class JuliaNotFoundError(RuntimeError):
     """No usable Julia (>= 1.5): the message says how to get one; ``problem`` says what is wrong
     (e.g. "no `julia` was found on PATH")."""
 
-    def __init__(self, message: str, *, problem: str):
+    def __init__(self, message: str, *, problem: str = ""):  # a default: unpickling passes the message only
         super().__init__(message)
         self.problem = problem
 
