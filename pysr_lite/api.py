@@ -365,6 +365,7 @@ def search(
     called_at = Instant.now()  # timeout_in_seconds counts from here (pysr_lite.budget)
     resolved = resolve_options(**options)
     check_output_directory(resolved["output_directory"])  # before anything slow: results must have a place
+    engine = locate_engine()  # a missing Julia fails at once, before the data is read or a folder made
     operators = resolved["operator_table"]
     dataset = prepare_dataset(X, y, weights=weights, variable_names=variable_names, operators=operators)
     check_complexity_of_variables(resolved, dataset.n_features)
@@ -372,7 +373,6 @@ def search(
     units = validate_units(X_units, y_units, dataset.n_features)
     entries = toml_entries(resolved)  # before creating a folder: what cannot be written fails here
     checkpoint = None if resume_from is None else read_checkpoint(resume_from)
-    engine = locate_engine()  # likewise: a missing Julia leaves nothing behind
     run_directory = create_run_directory(resolved["output_directory"], resolved["run_id"])
     deadline = Deadline.after_optional(resolved["timeout_in_seconds"], since=called_at)
     write_run_folder(run_directory, dataset, entries, precision=resolved["precision"], operators=operators,

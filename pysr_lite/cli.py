@@ -1,8 +1,9 @@
-"""The ``pysr-lite`` command line (click): ``search`` a CSV file, or run the ``demo``.
+"""The ``pysr-lite`` command line (click): ``search`` a CSV file, run the ``demo``, ``install-julia``.
 
     pysr-lite search data.csv --target y --unary-operators cos --niterations 40
     pysr-lite search fall.csv --target h --X-units "t=s,g=m/s^2" --y-units m -O dimensional_analysis=hard
     pysr-lite demo
+    pysr-lite install-julia
     python -m pysr_lite search data.csv --target y -O deterministic=true -O random_state=0
 
 Every option of ``pysr_lite.options`` is reachable with ``-O/--option name=value``; the common
@@ -24,6 +25,7 @@ import pandas as pd
 from . import __version__
 from .api import SearchResult, search
 from .engine import EngineError, EngineNotFoundError, JuliaNotFoundError
+from .julia_install import install_julia
 from .options import parse_option_text
 from .plots import require_matplotlib, save_plots
 from .output_paths import check_output_file
@@ -283,6 +285,15 @@ def demo_command(threads: int | None, output_directory: str | None, verbosity: i
     options = dict(DEMO_OPTIONS, threads=threads, output_directory=output_directory, verbosity=verbosity)
     result = _run(table[["x0", "x1"]], table[DEMO_TARGET], options)
     _report(result, DEMO_TARGET, None)
+
+
+@cli.command("install-julia")
+@click.pass_context
+def install_julia_command(context: click.Context) -> None:
+    """Make sure a Julia >= 1.5 is there: installs one on Debian (apt-get), prints the exact
+    commands elsewhere, and says where Julia is and how pysr_lite finds it. Safe to run again.
+    Exit code 0 when Julia is ready, 1 when it still is not."""
+    context.exit(install_julia(echo=click.echo))
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from .budget import Deadline
+from .julia_platforms import Platform, current_platform, installs_with_debian_script, manual_install_steps
 from .progress import SearchWatcher, plain_watcher
 from .protocol import parse_protocol_line, statistics
 
@@ -48,17 +49,13 @@ TERMINATE_GRACE_SECONDS = 3.0
 EXIT_WAIT_SECONDS = 10.0
 STDERR_TAIL_LINES = 40
 
-_HOW_TO_GET_JULIA = (
-    "To fix it, do one of:\n"
-    "  - from a pysr_lite checkout, run `bash scripts/install_julia.sh`;\n"
-    "  - install Julia >= {minimum} (e.g. with juliaup: `curl -fsSL https://install.julialang.org | sh`)"
-    " and make sure `julia` is on PATH;\n"
-    "  - set {variable} to the path of a julia >= {minimum} executable."
-)
-
-
 class JuliaNotFoundError(RuntimeError):
-    """No usable Julia (>= 1.5): the message says how to get one."""
+    """No usable Julia (>= 1.5): the message says how to get one; ``problem`` says what is wrong
+    (e.g. "no `julia` was found on PATH")."""
+
+    def __init__(self, message: str, *, problem: str = ""):  # a default: unpickling passes the message only
+        super().__init__(message)
+        self.problem = problem
 
 
 class EngineNotFoundError(RuntimeError):
@@ -119,10 +116,22 @@ def julia_version(executable: str) -> tuple[int, ...] | None:
     return tuple(int(part) for part in match.groups() if part is not None)
 
 
+def how_to_get_julia(platform: Platform) -> str:
+    """The advice that ends every "no Julia" error: ``pysr-lite install-julia`` where it installs
+    Julia (Debian), the exact commands elsewhere, and the variable that names a julia anywhere."""
+    minimum = ".".join(map(str, MINIMUM_JULIA_VERSION))
+    if installs_with_debian_script(platform):
+        fix = "To fix it, run `pysr-lite install-julia`: it installs Debian's julia package with apt-get."
+    else:
+        steps = manual_install_steps(platform).text()
+        fix = f"To fix it, install Julia with these commands (`pysr-lite install-julia` prints them too):\n{steps}"
+    return f"{fix}\nOr set {JULIA_ENVIRONMENT_VARIABLE} to the path of a julia >= {minimum} executable."
+
+
 def _julia_error(problem: str) -> JuliaNotFoundError:
     minimum = ".".join(map(str, MINIMUM_JULIA_VERSION))
-    how = _HOW_TO_GET_JULIA.format(minimum=minimum, variable=JULIA_ENVIRONMENT_VARIABLE)
-    return JuliaNotFoundError(f"pysr_lite needs Julia >= {minimum} to run searches, but {problem}.\n{how}")
+    message = f"pysr_lite needs Julia >= {minimum} to run searches, but {problem}.\n{how_to_get_julia(current_platform())}"
+    return JuliaNotFoundError(message, problem=problem)
 
 
 def find_julia() -> Julia:

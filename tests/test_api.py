@@ -25,6 +25,7 @@ from pysr_lite.data import prepare_dataset
 from pysr_lite.engine import EngineError, EngineInputError, JuliaNotFoundError, check_report
 from pysr_lite.equations import EquationSyntaxError, node_count, parse_equation
 from pysr_lite.hall_of_fame import HallOfFameError
+from pysr_lite.julia_platforms import Platform
 from pysr_lite.options import resolve_options
 from pysr_lite.run_folder import read_run_folder
 
@@ -264,11 +265,31 @@ def test_bad_input_fails_before_any_run_folder(tmp_path):
 
 def test_missing_julia_says_how_to_fix_it(tmp_path, monkeypatch):
     monkeypatch.setenv("PYSR_LITE_JULIA", str(tmp_path / "no-julia-here"))
+    monkeypatch.setattr(engine_module, "current_platform", lambda: Platform("Linux", "x86_64", ("debian",), True))
     with pytest.raises(JuliaNotFoundError) as error:
         search(uniform_data(n_rows=5), np.ones(5), output_directory=tmp_path / "outputs")
     message = str(error.value)
-    assert "bash scripts/install_julia.sh" in message and "juliaup" in message and "PYSR_LITE_JULIA" in message
+    assert "run `pysr-lite install-julia`: it installs Debian's julia package" in message
+    assert "PYSR_LITE_JULIA" in message
     assert run_folders(tmp_path / "outputs") == []
+
+
+def test_missing_julia_on_macos_gives_the_commands_that_install_it(tmp_path, monkeypatch):
+    monkeypatch.setenv("PYSR_LITE_JULIA", str(tmp_path / "no-julia-here"))
+    monkeypatch.setattr(engine_module, "current_platform", lambda: Platform("Darwin", "arm64"))
+    with pytest.raises(JuliaNotFoundError) as error:
+        search(uniform_data(n_rows=5), np.ones(5), output_directory=tmp_path / "outputs")
+    message = str(error.value)
+    assert "`pysr-lite install-julia` prints them too" in message
+    assert "curl -fsSL https://install.julialang.org | sh -s -- --yes" in message
+    assert "julia-1.11.5-macaarch64.tar.gz" in message
+
+
+def test_missing_julia_is_reported_before_the_data_is_even_checked(tmp_path, monkeypatch):
+    monkeypatch.setenv("PYSR_LITE_JULIA", str(tmp_path / "no-julia-here"))
+    with pytest.raises(JuliaNotFoundError, match="pysr-lite install-julia"):
+        search(uniform_data(n_rows=5), np.full(5, np.nan), output_directory=tmp_path / "outputs")
+    assert not (tmp_path / "outputs").exists() or run_folders(tmp_path / "outputs") == []
 
 
 def test_old_julia_is_refused(tmp_path, monkeypatch):

@@ -176,7 +176,7 @@ def test_missing_julia_is_a_clean_error(csv_file, tmp_path, monkeypatch):
     monkeypatch.setenv("PYSR_LITE_JULIA", str(tmp_path / "missing-julia"))
     result = invoke(["search", csv_file, "--target", "target", "--output-directory", tmp_path / "runs"])
     assert result.exit_code == 1
-    assert "bash scripts/install_julia.sh" in result.output and "Traceback" not in result.output
+    assert "pysr-lite install-julia" in result.output and "Traceback" not in result.output
 
 
 def test_python_dash_m_runs_the_cli():
