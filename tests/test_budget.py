@@ -87,6 +87,10 @@ def test_a_persistent_engine_still_starting_at_the_deadline_goes_on_for_the_next
 
 def test_a_persistent_engine_still_compiling_at_the_deadline_ends_that_search_in_the_background(engine, fast_search):
     pysr_lite.close_engine()
+    # Julia up first, the search not compiled yet: on a loaded machine Julia's own start can
+    # outlast the budget, and then no search reaches the engine at all.
+    started = persistent_engine.shared_engine(engine, fast_search["threads"])
+    assert started.get_ready(time.monotonic() + 120)
     X = uniform_data(seed=55)
     started = time.monotonic()
     try:
