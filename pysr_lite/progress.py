@@ -4,6 +4,7 @@ One line per ``pysr_lite:progress`` from the engine, at most one per second (the
 is always shown), plus the engine's own free-text lines and a summary when it is done::
 
     Engine started: 200 rows, 2 features, 2 threads, 31 populations
+    Worker processes: 2 x 1 threads on node1          (parallelism="multiprocessing")
     Progress: 3 / 40 iterations (7.5%) | 6.10e+05 evals/s | best loss 1.310e-02 | front 7 | 0.3 s
     Done (niterations): 40 iterations, 2.00e+06 evals in 3.2 s (6.30e+05 evals/s)
 """
@@ -55,6 +56,19 @@ class ProgressPrinter:
             f"features, {fields.get('threads', '?')} threads, {fields.get('populations', '?')} populations"
         )
 
+    def workers(self, fields: dict[str, Any]) -> None:
+        hosts = sorted(set(str(fields.get("hosts", "?")).split(",")))
+        self._print(f"Worker processes: {fields.get('count', '?')} x {fields.get('threads', '?')} threads on "
+                    f"{', '.join(hosts[:4])}{', ...' if len(hosts) > 4 else ''}")
+
+    def worker_lost(self, fields: dict[str, Any]) -> None:
+        remaining = fields.get("remaining", 0)
+        if remaining:
+            what = f"its {fields.get('populations', '?')} populations go on with the {remaining} remaining worker(s)"
+        else:
+            what = "no worker is left: the search ends with the front found so far"
+        self._print(f"Worker process {fields.get('worker', '?')} died; {what}")
+
     def progress(self, fields: dict[str, Any]) -> None:
         now = time.monotonic()
         iteration, total = fields.get("iteration"), fields.get("niterations")
@@ -69,6 +83,7 @@ class ProgressPrinter:
             f" | best loss {_number(fields.get('best_loss'), '.3e')}"
             f" | front {fields.get('front_size', '?')}"
             f" | {_number(fields.get('seconds'), '.1f')} s"
+            + (f" | {fields['workers']} workers ({fields['lost_workers']} lost)" if fields.get("lost_workers") else "")
         )
 
     def done(self, fields: dict[str, Any]) -> None:
