@@ -56,6 +56,17 @@ def test_threads_and_processes_give_the_same_front(on_two_workers, tmp_path):
     assert threaded.stats["evals"] == on_two_workers.stats["evals"]
 
 
+def test_the_deadline_reaches_workers_in_the_middle_of_an_iteration(on_two_workers, tmp_path):
+    # An iteration far longer than the budget: only the head's `stop`, passed on to the workers,
+    # can end it (a deterministic search looks at the clock only between iterations).
+    X, y = law_data()
+    started = time.monotonic()
+    result = search(X, y, **dict(FAST_SEARCH, **TWO_WORKERS, ncycles_per_iteration=10**8, timeout_in_seconds=10,
+                                 output_directory=tmp_path))
+    assert result.stats["reason"] == "timeout" and result.stats["iterations"] == 1
+    assert time.monotonic() - started < 15 and len(result.equations) >= 1
+
+
 def engine_lines(run_directory: Path) -> list[tuple[str, dict]]:
     try:
         text = (run_directory / "engine_stdout.log").read_text(encoding="utf-8")

@@ -9,6 +9,7 @@
     front(scheduler) = [(m.complexity, m.loss, P.equation_string(m.tree, options.operators, data.variable_names))
                         for m in P.pareto_front(P.equation_search(data, options; scheduler=scheduler).hall_of_fame)]
     @test front(P.SerialScheduler()) == front(P.ThreadScheduler())
+    @test_throws ArgumentError equation_search(X, X[:, 1]; parallelism="multiprocessing")
 end
 
 @testset "populations are dealt to workers in turn, one batch each" begin
