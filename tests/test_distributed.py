@@ -47,13 +47,15 @@ def test_two_local_workers_recover_a_known_law(on_two_workers):
     assert on_two_workers.stats["reason"] == "niterations"
 
 
-def test_threads_and_processes_give_the_same_front(on_two_workers, tmp_path):
+def test_serial_threads_and_processes_give_the_same_front(on_two_workers, tmp_path):
     # Populations own their random streams and are merged in order: where they run does not matter.
     X, y = law_data()
     threaded = search(X, y, **dict(FAST_SEARCH, parallelism="multithreading", threads=2, persistent_engine=False,
                                    output_directory=tmp_path))
     assert threaded.equations[FRONT_COLUMNS].equals(on_two_workers.equations[FRONT_COLUMNS])
     assert threaded.stats["evals"] == on_two_workers.stats["evals"]
+    serial = search(X, y, **dict(FAST_SEARCH, parallelism="serial", threads=None, output_directory=tmp_path))
+    assert serial.equations[FRONT_COLUMNS].equals(on_two_workers.equations[FRONT_COLUMNS])
 
 
 def test_the_deadline_reaches_workers_in_the_middle_of_an_iteration(on_two_workers, tmp_path):
