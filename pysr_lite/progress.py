@@ -63,7 +63,9 @@ class ProgressPrinter:
 
     def worker_lost(self, fields: dict[str, Any]) -> None:
         remaining = fields.get("remaining", 0)
-        if remaining:
+        if remaining and not fields.get("populations"):   # died before it held any
+            what = f"the search goes on with the {remaining} remaining worker(s)"
+        elif remaining:
             what = f"its {fields.get('populations', '?')} populations go on with the {remaining} remaining worker(s)"
         else:
             what = "no worker is left: the search ends with the front found so far"

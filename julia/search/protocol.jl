@@ -45,8 +45,11 @@ function run_search_in_folder(run_folder::AbstractString,
         protocol_line("error", one_line_message(error))
         return 2
     end
+    # Worker processes are reached through invokelatest, an inference barrier: compiling the
+    # engine's entry points must not compile Distributed's worker start-up (seconds, on Julia 1.5)
+    # for the searches that never use it.
     scheduler = try
-        population_scheduler(plan, run_folder)
+        Base.invokelatest(population_scheduler, plan, run_folder)
     catch error
         error isa Union{InvalidRunError,WorkerStartError} || rethrow()
         protocol_line("error", one_line_message(error))
@@ -56,14 +59,14 @@ function run_search_in_folder(run_folder::AbstractString,
     protocol_line("start", "n_rows" => data.n_rows, "n_features" => data.n_features,
                   "threads" => Threads.nthreads(), "populations" => options.populations,
                   "precision" => options.precision, "parallelism" => plan.parallelism)
-    scheduler isa ProcessScheduler && workers_line(scheduler, plan)
+    scheduler isa ProcessScheduler && Base.invokelatest(workers_line, scheduler, plan)
     # User code was defined after this function was compiled: enter the search in the newest
     # world, once, so that everything below it sees the user's functions.
     try
         return Base.invokelatest(search_in_folder, run_folder, options, data, checkpoint, stop_requested, started_at,
                                  deadline, scheduler)
     finally
-        scheduler isa ProcessScheduler && close_search!(scheduler)
+        scheduler isa ProcessScheduler && Base.invokelatest(close_search!, scheduler)
     end
 end
 
