@@ -73,8 +73,11 @@ def check_cluster_hosts(name: str, value: Any) -> list[str]:
 def parse_cluster_hosts(text: str) -> Any:
     """CLI text: the path of a machine file when one exists there, else comma-separated hosts."""
     text = text.strip()
-    if Path(text).is_file():
-        return text
+    try:
+        if Path(text).is_file():
+            return text
+    except (OSError, ValueError):  # a name too long or with a NUL byte is no file: read as hosts (and refused)
+        pass
     return [part.strip() for part in text.split(",") if part.strip()]
 
 

@@ -20,7 +20,7 @@ import pytest
 
 from pysr_lite import search
 from pysr_lite.cluster import expand_hostlist, machine_count
-from pysr_lite.options import resolve_options, toml_entries
+from pysr_lite.options import parse_option_text, resolve_options, toml_entries
 from pysr_lite.protocol import parse_protocol_line
 
 from conftest import FAST_SEARCH, assert_recovers, uniform_data
@@ -220,6 +220,10 @@ def test_cluster_hosts_as_a_list_or_a_machine_file(tmp_path):
         resolve_options(parallelism="multiprocessing", cluster_hosts=machine_file, procs=2)
     with pytest.raises(ValueError, match="cannot read the machine file .*missing.*give a list of hosts"):
         resolve_options(parallelism="multiprocessing", cluster_hosts=str(tmp_path / "missing"))
+    assert parse_option_text("cluster_hosts", str(machine_file)) == ["4*node1", "user@node2:2222"]
+    assert parse_option_text("cluster_hosts", "node1, 2*node2") == ["node1", "2*node2"]
+    with pytest.raises(ValueError, match="is not a host in Julia's machine-file format"):
+        parse_option_text("cluster_hosts", "[" * 5000)  # too long for a file name: read as a host, and refused
     with pytest.raises(ValueError, match="'node1:ssh' is not a host in Julia's machine-file format"):
         resolve_options(parallelism="multiprocessing", cluster_hosts=["node1:ssh"])
 
