@@ -2,6 +2,7 @@
 
 using Printf: @sprintf
 using Random: AbstractRNG, MersenneTwister, randn
+import Distributed
 import Mmap
 import Pkg
 
@@ -33,9 +34,12 @@ include("evolution/regularized_evolution.jl")
 include("evolution/migration.jl")
 
 include("search/checkpoint.jl")
+include("search/scheduling.jl")
 include("search/equation_search.jl")
 include("search/user_source.jl")
 include("search/run_folder.jl")
+include("search/worker_processes.jl")
+include("search/process_scheduler.jl")
 include("search/protocol.jl")
 include("search/julia_api.jl")
 include("search/precompile_workload.jl")   # last: it runs the search the files above define

@@ -236,6 +236,8 @@ class EngineReport:
     done: dict[str, Any] | None = None
     errors: list[str] = field(default_factory=list)
     crash: str | None = None  # a persistent engine's `pysr_lite:crash` message
+    workers: dict[str, Any] | None = None  # the `workers` line of a multiprocessing run (pids, hosts)
+    lost_workers: list[dict[str, Any]] = field(default_factory=list)  # its `worker_lost` lines
     stopped_by: str | None = None
     stderr_tail: str = ""
     log_error: str | None = None  # why copying the engine's output to the run folder stopped, if it did
@@ -572,6 +574,12 @@ def handle_engine_line(line: str, log: EngineLog, report: EngineReport, watcher:
     elif kind == "crash":
         report.crash = fields["message"]
         watcher.error(fields["message"])
+    elif kind == "workers":
+        report.workers = fields
+        watcher.workers(fields)
+    elif kind == "worker_lost":
+        report.lost_workers.append(fields)
+        watcher.worker_lost(fields)
     # Unknown kinds are ignored: a newer engine may say more than this frontend understands.
 
 

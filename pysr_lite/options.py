@@ -28,6 +28,8 @@ import warnings
 from dataclasses import dataclass
 from typing import Any, Callable, Mapping, Sequence
 
+from .cluster import (PARALLELISM_CHOICES, check_cluster_hosts, check_cluster_manager, parse_cluster_hosts,
+                      resolve_parallelism)
 from .equations import MAX_DEPTH
 from .operators import BUILTIN_OPERATORS, OperatorTable, custom_operator, julia_definition
 from .operators import ALIASES
@@ -422,6 +424,10 @@ def _check_operator_dimensions(name: str, value: Any) -> dict[str, str | float]:
 OPERATOR_DIMENSIONS = Kind("a dict from custom operator name to its dimensional rule", _check_operator_dimensions, _literal)
 
 
+CLUSTER_MANAGER = Kind("'slurm'", check_cluster_manager, str.strip)
+CLUSTER_HOSTS = Kind("a list of hosts or the path of a Julia machine file", check_cluster_hosts, parse_cluster_hosts)
+
+
 # ----------------------------------------------------------------------------------------------
 # The table
 # ----------------------------------------------------------------------------------------------
@@ -503,6 +509,9 @@ OPTION_GROUPS: dict[str, OptionGroup] = {
     "resources": OptionGroup(
         "Speed, memory and large data", "Threads, float precision, mini-batches and the reused "
         "engine process; see [performance](performance.md)."),
+    "processes": OptionGroup(
+        "Processes and clusters", "Worker processes on this machine, over SSH or under SLURM "
+        "(Julia's Distributed); see [running on a cluster](cluster.md)."),
     "selection": OptionGroup(
         "Selection and migration (advanced)", "The evolutionary algorithm's own settings; PySR's "
         "defaults, rarely worth changing."),
@@ -547,8 +556,14 @@ OPTIONS: tuple[OptionSpec, ...] = (
     OptionSpec("deterministic", False, BOOLEAN, "identical results for identical inputs, whatever the thread count (needs random_state)", group="reproducibility"),
     # Bounded: every engine thread gets its own workspace (buffers the size of the data), and
     # newer Julia starts as many threads as asked.
-    OptionSpec("threads", None, optional(integer(1, 1024)), "Julia threads for the engine (None: os.cpu_count())", group="resources"),
+    OptionSpec("threads", None, optional(integer(1, 1024)), "Julia threads for the engine, and for each worker process with parallelism='multiprocessing' (None: os.cpu_count(); 1 per worker process, or SLURM_CPUS_PER_TASK under SLURM)", group="resources"),
     OptionSpec("precision", 64, choice(32, 64), "float precision of the data and the search: 32 or 64", group="resources"),
+    # --- processes and clusters (PySR's names; see docs/cluster.md)
+    OptionSpec("parallelism", "multithreading", choice(*PARALLELISM_CHOICES), "'serial': one thread; 'multithreading': the engine's threads; 'multiprocessing': procs Julia worker processes (Distributed), threads each, on this machine or a cluster", group="processes"),
+    OptionSpec("procs", None, optional(integer(1, 100_000)), "worker processes with parallelism='multiprocessing' (None: os.cpu_count(), the SLURM allocation's task count, or as many as cluster_hosts start); ignored otherwise", to_toml=none_as(0), group="processes"),
+    OptionSpec("cluster_manager", None, optional(CLUSTER_MANAGER), "'slurm': start the workers with srun inside the current SLURM allocation (procs at most its SLURM_NTASKS); needs parallelism='multiprocessing'", to_toml=_unless_empty, group="processes"),
+    OptionSpec("cluster_hosts", None, optional(CLUSTER_HOSTS), "hosts for the workers, started over SSH as Julia does: a list in Julia's machine-file format (['node1', '4*node2']) or the path of a machine file; needs parallelism='multiprocessing'", to_toml=_unless_empty, group="processes"),
+    OptionSpec("cluster_shared_filesystem", True, BOOLEAN, "whether every worker sees the run folder at the same path (then each memory-maps the data itself); False ships the data to each worker once", group="processes"),
     # --- selection
     OptionSpec("tournament_selection_n", 15, integer(1, 100_000), "number of equations in each tournament", group="selection"),
     OptionSpec("tournament_selection_p", 0.982, real(0, 1), "probability of choosing the best equation of a tournament", group="selection"),
@@ -654,6 +669,7 @@ def resolve_options(**given: Any) -> dict[str, Any]:
         for spec in OPTIONS
     }
     _check_together(options)
+    resolve_parallelism(options, given, _warn_user)
     options["operator_table"] = operator_table(options)
     resolve_operator_options(options)
     options["user_functions"] = user_functions(options)

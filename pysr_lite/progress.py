@@ -15,6 +15,7 @@ its output goes (``watcher_for``):
     Compiling the engine (first search only)...
     Compiled in 9.3 s
     Progress: 3 / 40 iterations (7.5%) | 6.10e+05 evals/s | best loss 1.310e-02 | front 7 | 10.1 s elapsed, about 12 s left
+    Worker processes: 2 x 1 threads on node1          (parallelism="multiprocessing")
     Done (niterations): 40 iterations, 2.00e+06 evals in 23.2 s (6.30e+05 evals/s)
 
 - ``verbosity=0``: the base ``SearchWatcher``, which shows nothing.
@@ -240,6 +241,30 @@ class SearchWatcher:
     def done(self, fields: dict[str, Any]) -> None:
         self.state.on_done(fields)
 
+    # Worker processes (parallelism="multiprocessing") are told as notes by every view.
+    def workers(self, fields: dict[str, Any]) -> None:
+        self.note(workers_line(fields))
+
+    def worker_lost(self, fields: dict[str, Any]) -> None:
+        self.note(worker_lost_line(fields))
+
+
+def workers_line(fields: dict[str, Any]) -> str:
+    hosts = sorted(set(str(fields.get("hosts", "?")).split(",")))
+    return (f"Worker processes: {fields.get('count', '?')} x {fields.get('threads', '?')} threads on "
+            f"{', '.join(hosts[:4])}{', ...' if len(hosts) > 4 else ''}")
+
+
+def worker_lost_line(fields: dict[str, Any]) -> str:
+    remaining = fields.get("remaining", 0)
+    if remaining and not fields.get("populations"):   # died before it held any
+        what = f"the search goes on with the {remaining} remaining worker(s)"
+    elif remaining:
+        what = f"its {fields.get('populations', '?')} populations go on with the {remaining} remaining worker(s)"
+    else:
+        what = "no worker is left: the search ends with the front found so far"
+    return f"Worker process {fields.get('worker', '?')} died; {what}"
+
 
 def started_line(fields: dict[str, Any]) -> str:
     return (f"Engine started: {fields.get('n_rows', '?')} rows, {fields.get('n_features', '?')} features, "
@@ -312,7 +337,8 @@ class LinePrinter(SearchWatcher):
                 f" | {evals_text(state)}"
                 f" | best loss {_number(state.best_loss, '.3e')}"
                 f" | front {state.front_size if state.front_size is not None else '?'}"
-                f" | {times_text(state)}")
+                f" | {times_text(state)}"
+                + (f" | {fields['workers']} workers ({fields['lost_workers']} lost)" if fields.get("lost_workers") else ""))
         if line != self._last_line:
             self._last_printed, self._last_line = now, line
             self._print(line)

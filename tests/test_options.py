@@ -19,7 +19,7 @@ from pysr_lite.options import (
 PROTOCOL_KEYS = {
     "precision", "binary_operators", "unary_operators", "niterations", "populations", "population_size",
     "ncycles_per_iteration", "maxsize", "maxdepth", "parsimony", "timeout_in_seconds", "max_evals",
-    "random_state", "deterministic", "threads",
+    "random_state", "deterministic", "threads", "parallelism", "procs", "cluster_shared_filesystem",
 }
 FURTHER_SEARCH_KEYS = {
     "tournament_selection_n", "tournament_selection_p", "annealing", "alpha",

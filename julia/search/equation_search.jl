@@ -1,4 +1,4 @@
-# The search loop: every iteration evolves all populations in parallel (one task each), then,
+# The search loop: every iteration evolves all populations in parallel (see scheduling.jl), then,
 # at a barrier, merges their reports into the hall of fame, migrates, and reports progress.
 # Populations own their random streams and results are merged in a fixed order, so a seed gives
 # the same result whatever the thread count.
@@ -300,22 +300,13 @@ function map_on_workspaces(work::F, items::Vector, setup::SearchSetup) where {F}
     return [fetch(task) for task in tasks]
 end
 
-"""`work(item, context, workspace)` with a workspace borrowed from `workspaces` for the call."""
-function with_pooled_workspace(work::F, item, context, workspaces::Channel) where {F}
-    workspace = take!(workspaces)
-    try
-        return work(item, context, workspace)
-    finally
-        put!(workspaces, workspace)
-    end
-end
-
 """
-    equation_search(data::Dataset, options::Options; on_iteration=state->nothing, stop_requested, started_at=time(), deadline=Inf) -> SearchState
+    equation_search(data::Dataset, options::Options; on_iteration=state->nothing, stop_requested, started_at=time(), deadline=Inf,
+                    scheduler=ThreadScheduler()) -> SearchState
 
-Run the evolutionary search. `on_iteration(state)` is called once the initial populations are
-scored (`state.iterations == 0`) and after every iteration (the protocol writes the hall of fame
-there). With a `checkpoint` the search resumes from its
+Run the evolutionary search; the `scheduler` says where populations evolve (see scheduling.jl).
+`on_iteration(state)` is called once the initial populations are scored (`state.iterations == 0`)
+and after every iteration (the protocol writes the hall of fame there). With a `checkpoint` the search resumes from its
 populations and hall of fame (see `initial_state`). Setting `stop_requested[] = true` ends the search once
 the populations notice it; Ctrl-C does the same. `timeout_in_seconds` counts from `started_at`,
 so a caller can include its own preparation (and the compilation it triggers) in the budget;
@@ -330,7 +321,8 @@ function equation_search(data::Dataset{T}, options::Options; on_iteration=state 
                          on_ready=state -> nothing,
                          stop_requested::Threads.Atomic{Bool}=Threads.Atomic{Bool}(false),
                          started_at::Float64=time(), deadline::Float64=Inf,
-                         checkpoint::Union{Nothing,Checkpoint}=nothing, checkpoint_path::AbstractString="") where {T}
+                         checkpoint::Union{Nothing,Checkpoint}=nothing, checkpoint_path::AbstractString="",
+                         scheduler::PopulationScheduler=ThreadScheduler()) where {T}
     setup = SearchSetup(data, options, stop_requested, started_at, deadline)
     compiles = !search_kind_compiled(data, options)
     gc_start = Base.gc_time_ns()
@@ -341,7 +333,7 @@ function equation_search(data::Dataset{T}, options::Options; on_iteration=state 
     on_iteration(state)
     compiles || mark_ready!(state, setup, on_ready)
     try
-        evolve_until_stopped!(state, setup, on_iteration, compiles ? on_ready : nothing)
+        evolve_until_stopped!(state, setup, on_iteration, scheduler, compiles ? on_ready : nothing)
     catch error
         # Ctrl-C outside the population phase (e.g. while merging): keep what was merged.
         is_interrupt(error) || rethrow()
@@ -354,14 +346,19 @@ function equation_search(data::Dataset{T}, options::Options; on_iteration=state 
 end
 
 # `on_ready`, when given, is called after the first iteration (which compiled the search).
-function evolve_until_stopped!(state::SearchState, setup::SearchSetup, on_iteration, on_ready=nothing)
+function evolve_until_stopped!(state::SearchState, setup::SearchSetup, on_iteration, scheduler::PopulationScheduler,
+                               on_ready=nothing)
     options = setup.options
     while true
-        context = EvolutionContext(options, setup.data, setup.normalization, state.frequencies,
-                                   current_maxsize(options, state.iterations + 1), setup.deadline,
-                                   setup.stop_requested)
-        reports = run_populations(state.populations, context, setup.workspaces)
+        step = IterationStep(state.frequencies, current_maxsize(options, state.iterations + 1), setup.deadline)
+        reports = evolve_populations!(scheduler, state.populations, setup, step)
         merge_reports!(state, setup, reports)
+        if !can_continue(scheduler)   # every worker process is lost: end with the front so far
+            state.seconds = time() - setup.start
+            state.stop_reason = :workers_lost
+            on_iteration(state)
+            return state
+        end
         state.iterations += 1
         migrate_all!(state, options)
         state.seconds = time() - setup.start
@@ -381,34 +378,6 @@ end
 # A `stop` once the deadline has passed is the frontend keeping the budget (a deterministic search
 # checks the clock only between iterations, `stop` within them): a timeout, not an interrupt.
 requested_stop_reason(setup::SearchSetup) = time() >= setup.deadline ? :timeout : :interrupted
-
-is_interrupt(error) = error isa InterruptException ||
-    (error isa TaskFailedException && error.task.exception isa InterruptException)
-
-"""
-Evolve every population on its own task and collect the reports in population order.
-Ctrl-C may surface in the waiting main task or inside any population's task: either way the
-other populations are asked to stop, and the reports of those that finished are kept.
-"""
-function run_populations(populations::Vector{Population{T}}, context::EvolutionContext{T},
-                         workspaces::Channel{Workspace{T}}) where {T}
-    tasks = [Threads.@spawn with_pooled_workspace(evolve_population!, population, context, workspaces)
-             for population in populations]
-    reports = PopulationReport{T}[]
-    for task in tasks
-        while true
-            try
-                push!(reports, fetch(task))
-                break
-            catch error
-                is_interrupt(error) || rethrow()
-                context.stop_requested[] = true
-                istaskdone(task) && break  # this population was interrupted: its report is lost
-            end
-        end
-    end
-    return reports
-end
 
 """Merge the populations' reports in population order into the hall of fame."""
 function merge_reports!(state::SearchState{T}, setup::SearchSetup{T}, reports::Vector{PopulationReport{T}}) where {T}

@@ -4,7 +4,8 @@
     equation_search(X, y; weights=nothing, variable_names=nothing, options...) -> Vector of NamedTuple
 
 Search for equations `y ≈ f(X)`, `X` with one row per sample (as in Python). Keywords are the
-options of [`Options`](@ref) (PySR's names). Returns the Pareto front, simplest first, as
+options of [`Options`](@ref) (PySR's names), and `parallelism` (`"serial"`, or `"multithreading"`:
+the threads Julia was started with). Returns the Pareto front, simplest first, as
 `(complexity, loss, equation, tree, dimensionally_consistent)` named tuples.
 
 ```julia
@@ -15,11 +16,14 @@ println(front[end].equation)
 ```
 """
 function equation_search(X::AbstractMatrix, y::AbstractVector; weights=nothing, variable_names=nothing,
-                         options...)
+                         parallelism::AbstractString="multithreading", options...)
+    scheduler = parallelism == "serial" ? SerialScheduler() : parallelism == "multithreading" ? ThreadScheduler() :
+        throw(ArgumentError("parallelism must be \"serial\" or \"multithreading\" here, got $(repr(parallelism)); " *
+                            "worker processes run searches of a run folder (the Python frontend's parallelism=\"multiprocessing\")"))
     settings = Options(; options...)
     data = Dataset(X, y; weights=weights, variable_names=variable_names, precision=settings.precision)
     probe_user_losses(settings, data)
-    state = equation_search(data, settings)
+    state = equation_search(data, settings; scheduler=scheduler)
     return [(complexity=member.complexity, loss=member.loss,
              equation=equation_string(member.tree, settings.operators, data.variable_names),
              tree=member.tree, dimensionally_consistent=dimensionally_consistent(member.tree, settings))

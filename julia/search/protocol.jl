@@ -15,55 +15,98 @@ function protocol_line(kind::AbstractString, message::AbstractString)
     flush(stdout)
 end
 
-function progress_line(state::SearchState, options::Options)
+function progress_line(state::SearchState, options::Options, facts::Pair...)
     protocol_line("progress", "iteration" => state.iterations, "niterations" => options.niterations,
                   "evals" => format_count(state.evaluations),
                   "evals_per_second" => format_number(evaluations_per_second(state)),
                   "seconds" => format_number(state.seconds),
                   "best_loss" => format_number(best_loss(state.hall_of_fame)),
-                  "front_size" => length(pareto_front(state.hall_of_fame)))
+                  "front_size" => length(pareto_front(state.hall_of_fame)), facts...)
 end
+
+"""A worker process died: the user hears of it (its populations go on elsewhere, see process_scheduler.jl)."""
+report_lost_worker(pid::Int, populations::Int, remaining::Int) =
+    protocol_line("worker_lost", "worker" => pid, "populations" => populations, "remaining" => remaining)
 
 """
     run_search_in_folder(run_folder) -> exit code
 
 Run the search described by a run folder: 0 when it ran (also after a timeout or Ctrl-C),
-2 for an invalid run folder (a `pysr_lite:error` line says why).
+2 for an invalid run folder or worker processes that cannot start (a `pysr_lite:error` line
+says why).
 """
 function run_search_in_folder(run_folder::AbstractString,
                               stop_requested::Threads.Atomic{Bool}=Threads.Atomic{Bool}(false))::Int
     started_at = time()  # the timeout covers loading and compiling too: the caller waits for all of it
-    options, data, checkpoint, deadline = try
-        (load_run(run_folder)..., frontend_deadline(run_folder))
+    options, data, checkpoint, deadline, plan = try
+        (load_run(run_folder)..., frontend_deadline(run_folder), parallelism_plan(run_folder))
     catch error
         error isa Union{InvalidRunError,UserCodeError,CheckpointError,SystemError} || rethrow()
         protocol_line("error", one_line_message(error))
         return 2
     end
+    # Worker processes are reached through invokelatest, an inference barrier: compiling the
+    # engine's entry points must not compile Distributed's worker start-up (seconds, on Julia 1.5)
+    # for the searches that never use it.
+    scheduler = try
+        Base.invokelatest(population_scheduler, plan, run_folder)
+    catch error
+        error isa Union{InvalidRunError,WorkerStartError} || rethrow()
+        protocol_line("error", one_line_message(error))
+        release_data!(data)
+        return 2
+    end
     protocol_line("start", "n_rows" => data.n_rows, "n_features" => data.n_features,
                   "threads" => Threads.nthreads(), "populations" => options.populations,
-                  "precision" => options.precision, "compiles" => !search_kind_compiled(data, options))
+                  "precision" => options.precision, "compiles" => !search_kind_compiled(data, options),
+                  "parallelism" => plan.parallelism)
+    scheduler isa ProcessScheduler && Base.invokelatest(workers_line, scheduler, plan)
     # User code was defined after this function was compiled: enter the search in the newest
     # world, once, so that everything below it sees the user's functions.
-    return Base.invokelatest(search_in_folder, run_folder, options, data, checkpoint, stop_requested, started_at,
-                             deadline)
+    try
+        return Base.invokelatest(search_in_folder, run_folder, options, data, checkpoint, stop_requested, started_at,
+                                 deadline, scheduler)
+    finally
+        scheduler isa ProcessScheduler && Base.invokelatest(close_search!, scheduler)
+    end
+end
+
+"""The scheduler of a run's `parallelism`: worker processes are started (or reused) and the run
+is opened on them."""
+function population_scheduler(plan::ParallelismPlan, run_folder::AbstractString)
+    plan.parallelism == "serial" && return SerialScheduler()
+    plan.parallelism == "multithreading" && return ThreadScheduler()
+    return ProcessScheduler(engine_workers(plan), run_folder; shared_filesystem=plan.shared_filesystem,
+                            on_worker_lost=report_lost_worker)
+end
+
+"""`pysr_lite:workers count=2 threads=1 pids=4242,4243 hosts=node1,node1`: the worker processes
+(operating-system process ids and host names), for people watching them."""
+function workers_line(scheduler::ProcessScheduler, plan::ParallelismPlan)
+    pids = asyncmap(pid -> remote_outcome(getpid, pid), scheduler.workers)
+    hosts = asyncmap(pid -> remote_outcome(gethostname, pid), scheduler.workers)
+    shown(values) = join((value isa Union{WorkerLost,RemoteFailure} ? "?" : string(value) for value in values), ",")
+    protocol_line("workers", "count" => length(scheduler.workers), "threads" => plan.threads,
+                  "pids" => shown(pids), "hosts" => shown(hosts))
 end
 
 function search_in_folder(run_folder::AbstractString, options::Options, data::Dataset,
                           checkpoint::Union{Nothing,Checkpoint}, stop_requested::Threads.Atomic{Bool},
-                          started_at::Float64, deadline::Float64)::Int
+                          started_at::Float64, deadline::Float64, scheduler::PopulationScheduler)::Int
     csv_path = joinpath(run_folder, HALL_OF_FAME_FILE)
     checkpoint_path = joinpath(run_folder, CHECKPOINT_FILE)
     checkpoint_seconds = Ref(0.0)   # what writing checkpoints cost the search (reported in `done`)
     state = equation_search(data, options; stop_requested=stop_requested, started_at=started_at, deadline=deadline,
                             checkpoint=checkpoint, checkpoint_path=joinpath(run_folder, RESUME_FILE),
+                            scheduler=scheduler,
                             on_ready = state -> protocol_line("compiled", "iteration" => state.iterations,
                                                               "seconds" => format_number(state.ready_seconds)),
                             on_iteration = state -> begin
         # The front first: it is what the user reads; the checkpoint follows within milliseconds.
         write_hall_of_fame(csv_path, state, options, data.variable_names)
         checkpoint_seconds[] += @elapsed write_checkpoint(checkpoint_path, state, options, data.variable_names)
-        state.iterations > 0 && progress_line(state, options)   # progress lines count iterations
+        # Progress lines count iterations: none for the initial populations' front.
+        state.iterations > 0 && progress_line(state, options, scheduler_facts(scheduler)...)
     end)
     protocol_line("done", "reason" => state.stop_reason, "iterations" => state.iterations,
                   "evals" => format_count(state.evaluations),
@@ -71,7 +114,7 @@ function search_in_folder(run_folder::AbstractString, options::Options, data::Da
                   "seconds" => format_number(state.seconds),
                   "setup_seconds" => format_number(state.ready ? state.ready_seconds : state.seconds),
                   "gc_seconds" => format_number(state.gc_seconds),
-                  "checkpoint_seconds" => format_number(checkpoint_seconds[]))
+                  "checkpoint_seconds" => format_number(checkpoint_seconds[]), scheduler_facts(scheduler)...)
     release_data!(data)
     return 0
 end

@@ -137,7 +137,8 @@ function load_run(run_folder::AbstractString)
     names = string_list(required(settings, "variable_names", Vector), "variable_names")
     n_rows >= 1 && n_features >= 1 || throw(InvalidRunError("n_rows and n_features must be positive"))
     length(names) == n_features || throw(InvalidRunError("$(length(names)) variable names for $n_features features"))
-    search_settings = Dict{Symbol,Any}(Symbol(key) => value for (key, value) in settings if !(key in RUN_KEYS))
+    search_settings = Dict{Symbol,Any}(Symbol(key) => value for (key, value) in settings
+                                       if !(key in RUN_KEYS) && !(key in PARALLELISM_KEYS))
     T = get(settings, "precision", 64) == 32 ? Float32 : Float64
     merge!(search_settings, user_settings(run_folder, settings, T))
     merge!(search_settings, unit_settings(settings))
@@ -170,6 +171,13 @@ function load_run(run_folder::AbstractString)
     isfile(resume_path) || return options, data, nothing
     return options, data, check_checkpoint(read_checkpoint(resume_path), options, data, resume_path)
 end
+
+"""
+    parallelism_plan(run_folder) -> ParallelismPlan
+
+How the run spreads over processes (see `ParallelismPlan`), from its options.toml.
+"""
+parallelism_plan(run_folder::AbstractString) = parallelism_plan(read_options_file(joinpath(run_folder, "options.toml")))
 
 """Unmap a run's data files now rather than at some later GC: a persistent engine runs search
 after search, and two large datasets must not stay mapped at once."""

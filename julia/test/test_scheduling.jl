@@ -1,0 +1,43 @@
+# Where populations evolve (serial, threads, worker processes) and how workers are placed.
+# The end-to-end searches on worker processes are in tests/test_distributed.py.
+
+@testset "serial and threaded schedulers give the same front" begin
+    X = randn(MersenneTwister(11), 100, 2)
+    data = P.Dataset(X, X[:, 1] .* X[:, 2] .+ 1)
+    options = P.Options(; binary_operators=["+", "*"], populations=4, population_size=20, ncycles_per_iteration=50,
+                        niterations=4, random_state=3, deterministic=true)
+    front(scheduler) = [(m.complexity, m.loss, P.equation_string(m.tree, options.operators, data.variable_names))
+                        for m in P.pareto_front(P.equation_search(data, options; scheduler=scheduler).hall_of_fame)]
+    @test front(P.SerialScheduler()) == front(P.ThreadScheduler())
+    @test_throws ArgumentError equation_search(X, X[:, 1]; parallelism="multiprocessing")
+end
+
+@testset "populations are dealt to workers in turn, one batch each" begin
+    @test P.deal_populations([1, 2, 3, 4, 5], [7, 9]) == [7 => [1, 3, 5], 9 => [2, 4]]
+    @test P.deal_populations([2, 5], [7, 9, 11]) == [7 => [2], 9 => [5]]   # no empty batch
+end
+
+@testset "machine specs as Julia's --machine-file reads them" begin
+    @test P.machine_spec("node1") == "node1"
+    @test P.machine_spec("4*user@node2:2222") == ("user@node2:2222", 4)
+    @test P.machine_count(["node1", "4*node2"]) == 5
+    @test_throws P.InvalidRunError P.machine_spec("x*node1")
+end
+
+@testset "the srun command that starts SLURM workers" begin
+    command = P.slurm_worker_command(8, 4, "/shared/julia/bin/julia", `--project=/shared/pysr_lite -t 4`)
+    @test command.exec == ["srun", "--ntasks=8", "--cpus-per-task=4", "--kill-on-bad-exit=0", "--input=all",
+                           "--label", "--job-name=pysr_lite_workers", "/shared/julia/bin/julia", "--project=/shared/pysr_lite",
+                           "-t", "4", "--worker"]
+end
+
+@testset "the parallelism plan of options.toml" begin
+    plan = P.parallelism_plan(Dict{String,Any}("parallelism" => "multiprocessing", "procs" => 5, "threads" => 2,
+                                               "cluster_hosts" => ["node1", "4*node2"]))
+    @test (plan.procs, plan.threads, plan.cluster_hosts, plan.shared_filesystem) == (5, 2, ["node1", "4*node2"], true)
+    @test P.parallelism_plan(Dict{String,Any}()).parallelism == "multithreading"
+    @test_throws P.InvalidRunError P.parallelism_plan(Dict{String,Any}("parallelism" => "threads"))
+    @test_throws P.InvalidRunError P.parallelism_plan(Dict{String,Any}("parallelism" => "multiprocessing", "procs" => 0))
+    @test_throws P.InvalidRunError P.parallelism_plan(Dict{String,Any}("parallelism" => "multiprocessing", "procs" => 2,
+                                                                      "cluster_hosts" => ["4*node2"]))
+end
