@@ -445,8 +445,8 @@ def read_checkpoint(location: str | os.PathLike) -> Checkpoint:
         path = path / CHECKPOINT_FILE
     if not path.is_file():
         raise CheckpointError(
-            f"{path} does not exist: the run wrote no checkpoint yet (the engine writes one with each front, "
-            "the first once its initial populations are scored), or this is not a pysr_lite run folder"
+            f"{path} does not exist: the run wrote no checkpoint yet (the engine writes one after every "
+            "iteration, after the front), or this is not a pysr_lite run folder"
         )
     try:
         text = path.read_bytes().decode("utf-8")

@@ -237,7 +237,7 @@ def assert_nothing_lost_and_no_engine_left(fault: Fault, outcome, persistent: bo
     run_directory = fault.run_directory
     if fault.front_before is not None:  # a front was on disk: it (or a later one) still reads
         assert len(load_result(run_directory)) >= 1
-        # ... and so does its checkpoint, written after each front (the engine may die between the two)
+        # ... and so does its checkpoint, written after each iteration's front (the engine may die between the two)
         if (run_directory / "checkpoint.toml").exists():
             assert len(pysr_lite.run_folder.read_checkpoint(run_directory).hall_of_fame) >= 1
         assert not isinstance(outcome, KeyboardInterrupt)

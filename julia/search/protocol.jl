@@ -104,9 +104,11 @@ function search_in_folder(run_folder::AbstractString, options::Options, data::Da
                             on_iteration = state -> begin
         # The front first: it is what the user reads; the checkpoint follows within milliseconds.
         write_hall_of_fame(csv_path, state, options, data.variable_names)
+        # The initial populations' front comes alone: random populations are not worth resuming
+        # from, and progress lines count iterations.
+        state.iterations > 0 || return
         checkpoint_seconds[] += @elapsed write_checkpoint(checkpoint_path, state, options, data.variable_names)
-        # Progress lines count iterations: none for the initial populations' front.
-        state.iterations > 0 && progress_line(state, options, scheduler_facts(scheduler)...)
+        progress_line(state, options, scheduler_facts(scheduler)...)
     end)
     protocol_line("done", "reason" => state.stop_reason, "iterations" => state.iterations,
                   "evals" => format_count(state.evaluations),
