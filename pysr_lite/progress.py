@@ -16,7 +16,7 @@ its output goes (``watcher_for``):
     Compiled in 9.3 s
     Progress: 3 / 40 iterations (7.5%) | 6.10e+05 evals/s | best loss 1.310e-02 | front 7 | 10.1 s elapsed, about 12 s left
     Worker processes: 2 x 1 threads on node1          (parallelism="multiprocessing")
-    Done (niterations): 40 iterations, 2.00e+06 evals in 23.2 s (6.30e+05 evals/s)
+    Done (niterations): 40 iterations, 2.00e+06 evals in 23.2 s (6.30e+05 evals/s after 9.3 s of set-up and compiling)
 
 - ``verbosity=0``: the base ``SearchWatcher``, which shows nothing.
 
@@ -272,9 +272,12 @@ def started_line(fields: dict[str, Any]) -> str:
 
 
 def done_line(fields: dict[str, Any]) -> str:
+    # The rate counts from the end of compiling (docs/protocol.md): say so when the total includes it.
+    setup = fields.get("setup_seconds")
+    after = f" after {_number(setup, '.1f')} s of set-up and compiling" if isinstance(setup, (int, float)) and setup >= 0.05 else ""
     return (f"Done ({fields.get('reason', '?')}): {fields.get('iterations', '?')} iterations, "
             f"{_number(fields.get('evals'), '.2e')} evals in {_number(fields.get('seconds'), '.1f')} s "
-            f"({_number(fields.get('evals_per_second'), '.2e')} evals/s)")
+            f"({_number(fields.get('evals_per_second'), '.2e')} evals/s{after})")
 
 
 def evals_text(progress: SearchProgress) -> str:

@@ -49,7 +49,7 @@ def test_piped_output_is_plain_lines_without_escape_codes_or_repeats(fake_julia,
     # The first iteration's rate includes compiling: it is not shown; the last one is.
     assert lines[3].startswith("Progress: 1 / 3 iterations (33.3%) | evals/s after compiling | best loss 5.000e-01")
     assert lines[4].startswith("Progress: 3 / 3 iterations (100.0%) | 2.00e+03 evals/s | best loss 2.500e-01 | front 2 | ")
-    assert lines[5] == "Done (niterations): 3 iterations, 3.00e+03 evals in 7.5 s (2.00e+03 evals/s)"
+    assert lines[5] == "Done (niterations): 3 iterations, 3.00e+03 evals in 7.5 s (2.00e+03 evals/s after 6.5 s of set-up and compiling)"
     assert result.stats["setup_seconds"] == 6.5
 
 
