@@ -20,6 +20,7 @@ include("core/printing.jl")
 include("core/parsing.jl")
 
 include("evaluation/evaluate.jl")
+include("evaluation/vectorized_math.jl")    # vectorised column kernels for sqrt, exp, log, sin, cos
 include("evaluation/loss.jl")
 
 include("evolution/random_trees.jl")

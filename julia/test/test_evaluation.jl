@@ -55,7 +55,7 @@ end
     X = randn(MersenneTwister(3), 10_000, 2)
     y = X[:, 1] .* 2 .+ 1
     data = P.Dataset(X, y; weights=rand(MersenneTwister(4), 10_000))
-    @test length(data.chunks) == 3 && sum(c -> c.n_rows, data.chunks) == 10_000
+    @test length(data.chunks) == cld(10_000, P.CHUNK_ROWS) && sum(c -> c.n_rows, data.chunks) == 10_000
     workspace = P.Workspace(data)
     @test workspace.n_rows == P.CHUNK_ROWS
     tree = example_tree(Float64)

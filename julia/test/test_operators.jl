@@ -69,7 +69,12 @@ end
         end
         for (index, name) in enumerate(P.UNARY_NAMES)
             f = ops.unary[index]
-            @test isequal((name, P.evaluate!(workspace, P.unary_node(index, x0), data, ops)[1:length(a)]), (name, f.(a)))
+            column = P.evaluate!(workspace, P.unary_node(index, x0), data, ops)[1:length(a)]
+            if name in ("sqrt", "exp", "log", "sin", "cos")   # vectorised kernels: within an ulp of Base's
+                @test (name, within_ulps(column, f.(a), 1)) == (name, true)
+            else
+                @test isequal((name, column), (name, f.(a)))
+            end
         end
     end
     text(name, args...) = P.equation_string(length(args) == 2 ? P.binary_node(P.binary_index(ops, name), args...) :
