@@ -54,11 +54,17 @@ scheduler_facts(::PopulationScheduler) = ()
 Evolve every population on its own task and collect the reports in population order.
 Ctrl-C may surface in the waiting main task or inside any population's task: either way the
 other populations are asked to stop, and the reports of those that finished are kept.
+
+The costliest populations start first (their node count estimates their cost): a population of
+large trees started last would leave the other threads idle at the end of the iteration. The
+order in which populations run changes no result (each has its own random stream).
 """
 function run_populations(populations::Vector{Population{T}}, context::EvolutionContext{T},
                          workspaces::Channel{Workspace{T}}) where {T}
-    tasks = [Threads.@spawn with_pooled_workspace(evolve_population!, population, context, workspaces)
-             for population in populations]
+    tasks = Vector{Task}(undef, length(populations))
+    for index in sortperm(map(total_nodes, populations); rev=true)
+        tasks[index] = Threads.@spawn with_pooled_workspace(evolve_population!, populations[index], context, workspaces)
+    end
     reports = PopulationReport{T}[]
     for task in tasks
         while true
@@ -74,6 +80,9 @@ function run_populations(populations::Vector{Population{T}}, context::EvolutionC
     end
     return reports
 end
+
+"""The nodes of all members of `population`: what evaluating it costs, roughly."""
+total_nodes(population::Population) = foldl((total, member) -> total + node_count(member.tree), population.members; init=0)
 
 """`work(item, context, workspace)` with a workspace borrowed from `workspaces` for the call."""
 function with_pooled_workspace(work::F, item, context, workspaces::Channel) where {F}
