@@ -10,6 +10,7 @@ include("config/special_functions.jl")
 include("config/operators.jl")
 include("config/mutation_weights.jl")
 include("core/node.jl")                # trees come first: the complexity and constraint options judge them
+include("core/node_serialization.jl")  # compact trees for worker processes
 include("evaluation/complexity.jl")
 include("evaluation/constraints.jl")
 include("evaluation/dimensions.jl")    # the units of the features and the target (PySR's X_units / y_units)

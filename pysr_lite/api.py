@@ -22,6 +22,7 @@ import pandas as pd
 import sympy
 
 from .budget import Deadline, Instant, TimeoutBeforeFirstFrontError
+from .cluster import engine_threads
 from .data import prepare_dataset, prepare_features
 from .display import as_front_table, front_html, result_summary
 from .engine import EngineError, locate_engine, run_engine, stats_from_report
@@ -388,7 +389,7 @@ def search(
             report = run(
                 engine,
                 run_directory,
-                threads=resolved["threads"],
+                threads=engine_threads(resolved),
                 verbosity=resolved["verbosity"],
                 deadline=deadline,
                 watcher=watcher,

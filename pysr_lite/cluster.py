@@ -201,6 +201,16 @@ def resolve_parallelism(options: MutableMapping[str, Any], given: Mapping[str, A
         options["threads"] = 1  # one thread per worker process unless asked: procs are the parallelism
 
 
+def engine_threads(options: Mapping[str, Any]) -> int:
+    """Threads of the engine process itself (the head, with worker processes). Between iterations
+    the head refines the hall of fame while its workers wait; when they run on this machine, their
+    cores are free for it then, so it gets as many threads as they have together."""
+    if (options["parallelism"] == "multiprocessing" and options["cluster_manager"] is None
+            and options["cluster_hosts"] is None):
+        return options["procs"] * options["threads"]
+    return options["threads"]
+
+
 def _resolve_slurm(options: MutableMapping[str, Any], allocation: SlurmAllocation) -> None:
     if options["procs"] is None:
         options["procs"] = allocation.tasks

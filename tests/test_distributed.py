@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from pysr_lite import search
-from pysr_lite.cluster import expand_hostlist, machine_count
+from pysr_lite.cluster import engine_threads, expand_hostlist, machine_count
 from pysr_lite.options import parse_option_text, resolve_options, toml_entries
 from pysr_lite.protocol import parse_protocol_line
 
@@ -54,7 +54,9 @@ def test_serial_threads_and_processes_give_the_same_front(on_two_workers, tmp_pa
                                    output_directory=tmp_path))
     assert threaded.equations[FRONT_COLUMNS].equals(on_two_workers.equations[FRONT_COLUMNS])
     assert threaded.stats["evals"] == on_two_workers.stats["evals"]
-    serial = search(X, y, **dict(FAST_SEARCH, parallelism="serial", threads=None, output_directory=tmp_path))
+    # A fresh engine: the cached one (the head of the workers, with their 2 threads) stays warm for the next tests.
+    serial = search(X, y, **dict(FAST_SEARCH, parallelism="serial", threads=None, persistent_engine=False,
+                                 output_directory=tmp_path))
     assert serial.equations[FRONT_COLUMNS].equals(on_two_workers.equations[FRONT_COLUMNS])
 
 
@@ -252,3 +254,13 @@ def test_defaults_per_parallelism():
     options = resolve_options(parallelism="multiprocessing")
     assert options["procs"] == (os.cpu_count() or 1) and options["threads"] == 1
     assert resolve_options(parallelism="multiprocessing", procs=3, threads=2)["threads"] == 2
+
+
+def test_the_head_refines_on_the_cores_of_its_local_workers():
+    # Between iterations the workers wait for the head's hall-of-fame refinement: on this
+    # machine their cores are the head's then. Remote workers' cores are not.
+    assert engine_threads(resolve_options(parallelism="multiprocessing", procs=3, threads=2)) == 6
+    assert engine_threads(resolve_options(parallelism="multithreading", threads=2)) == 2
+    assert engine_threads(resolve_options(parallelism="serial")) == 1
+    assert engine_threads(resolve_options(parallelism="multiprocessing", cluster_hosts=["node1", "node2"],
+                                          threads=2)) == 2

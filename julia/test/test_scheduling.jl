@@ -1,6 +1,8 @@
 # Where populations evolve (serial, threads, worker processes) and how workers are placed.
 # The end-to-end searches on worker processes are in tests/test_distributed.py.
 
+using Serialization: serialize, deserialize
+
 @testset "serial and threaded schedulers give the same front" begin
     X = randn(MersenneTwister(11), 100, 2)
     data = P.Dataset(X, X[:, 1] .* X[:, 2] .+ 1)
@@ -40,4 +42,23 @@ end
     @test_throws P.InvalidRunError P.parallelism_plan(Dict{String,Any}("parallelism" => "multiprocessing", "procs" => 0))
     @test_throws P.InvalidRunError P.parallelism_plan(Dict{String,Any}("parallelism" => "multiprocessing", "procs" => 2,
                                                                       "cluster_hosts" => ["4*node2"]))
+end
+
+@testset "trees cross to worker processes as compact records, unchanged" begin
+    ops = P.OperatorSet(["+", "*", "/"], ["cos", "exp"])
+    for T in (Float64, Float32)
+        x0, x1 = P.variable_node(T, 1), P.variable_node(T, 12)
+        tree = binary(ops, "/", unary(ops, "cos", binary(ops, "*", P.constant_node(T, 0.1 + 1e-9), x0)),
+                      binary(ops, "+", unary(ops, "exp", x1), P.constant_node(T, -2.5e-300)))
+        members = [P.PopMember{T}(tree, 0.25, 1.5, 9, 7), P.PopMember{T}(x1, 1.0, 2.0, 1, 8)]
+        io = IOBuffer()
+        serialize(io, members)   # as Distributed sends populations: trees inside other values
+        seekstart(io)
+        copies = deserialize(io)
+        names = ["x$i" for i in 1:12]
+        @test [P.equation_string(m.tree, ops, names) for m in copies] == [P.equation_string(m.tree, ops, names) for m in members]
+        @test copies[1].tree.left.left.left.value === tree.left.left.left.value    # constants bit for bit
+        @test copies[1].tree.right.right.value === tree.right.right.value
+        @test (copies[1].loss, copies[1].birth, copies[2].tree.feature) == (0.25, 7, 12)
+    end
 end
