@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import signal
+import subprocess
 import stat
 import threading
 import time
@@ -264,3 +266,23 @@ def test_the_head_refines_on_the_cores_of_its_local_workers():
     assert engine_threads(resolve_options(parallelism="serial")) == 1
     assert engine_threads(resolve_options(parallelism="multiprocessing", cluster_hosts=["node1", "node2"],
                                           threads=2)) == 2
+
+
+def ssh_to_this_machine_works() -> bool:
+    if shutil.which("ssh") is None:
+        return False
+    probe = subprocess.run(["ssh", "-o", "BatchMode=yes", "-o", "ConnectTimeout=5", "-o", "StrictHostKeyChecking=accept-new",
+                            "localhost", "true"], capture_output=True, timeout=30)
+    return probe.returncode == 0
+
+
+@pytest.mark.skipif(not ssh_to_this_machine_works(),
+                    reason="needs passwordless ssh to localhost (an sshd and a key in authorized_keys)")
+def test_workers_started_over_ssh_find_the_same_front(on_two_workers, tmp_path):
+    # The path of cluster_hosts: Julia starts each worker with `ssh host sh -l -c ...`, in a login
+    # shell that inherits nothing from the head (its libraries, its depot): the engine passes them on.
+    X, y = law_data()
+    over_ssh = search(X, y, **dict(FAST_SEARCH, parallelism="multiprocessing", cluster_hosts=["2*localhost"], threads=1,
+                                   output_directory=tmp_path))
+    assert over_ssh.stats["workers"] == 2 and over_ssh.stats["lost_workers"] == 0
+    assert over_ssh.equations[FRONT_COLUMNS].equals(on_two_workers.equations[FRONT_COLUMNS])

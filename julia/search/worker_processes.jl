@@ -187,6 +187,24 @@ end
 where_workers_run(plan::ParallelismPlan) =
     plan.cluster_manager == "slurm" ? "with srun" : isempty(plan.cluster_hosts) ? "on this machine" : "on $(join(plan.cluster_hosts, ", "))"
 
+"""The variables that decide how a worker's Julia loads: its libraries (a private libunwind, see
+scripts/install_julia.sh) and where its packages and compiled caches are."""
+const FORWARDED_VARIABLES = ("LD_LIBRARY_PATH", "JULIA_DEPOT_PATH", "JULIA_LOAD_PATH")
+
+"""
+    remote_julia_command(environment=ENV) -> Cmd
+
+How workers started over SSH run Julia: this process's Julia binary, with the head's values of
+`FORWARDED_VARIABLES`. A login shell over SSH does not inherit them (local workers and `srun`'s
+do), and Julia 1.5's `addprocs` has no `env` keyword; without them Debian's Julia 1.5 crashed on
+its first exception and a worker looked for the engine's compiled cache in another depot.
+"""
+function remote_julia_command(environment=ENV)
+    julia = joinpath(Sys.BINDIR, Base.julia_exename())
+    settings = [name * "=" * environment[name] for name in FORWARDED_VARIABLES if haskey(environment, name)]
+    return isempty(settings) ? `$julia` : `env $settings $julia`
+end
+
 # Workers talk to the head only (master_worker): at a thousand workers, all-to-all would be half a
 # million connections that the search never uses.
 function start_workers(plan::ParallelismPlan)
@@ -196,7 +214,7 @@ function start_workers(plan::ParallelismPlan)
             Distributed.addprocs(SlurmManager(plan.procs, plan.threads); exeflags=flags, topology=:master_worker)
         elseif !isempty(plan.cluster_hosts)
             Distributed.addprocs(Any[machine_spec(host) for host in plan.cluster_hosts]; exeflags=flags,
-                                 topology=:master_worker, dir=engine_directory())
+                                 topology=:master_worker, dir=engine_directory(), exename=remote_julia_command())
         else
             Distributed.addprocs(plan.procs; exeflags=flags, topology=:master_worker)
         end

@@ -33,6 +33,13 @@ end
                            "-t", "4", "--worker"]
 end
 
+@testset "workers started over SSH get the head's Julia and its loading environment" begin
+    julia = joinpath(Sys.BINDIR, Base.julia_exename())
+    command = P.remote_julia_command(Dict("LD_LIBRARY_PATH" => "/opt/lib", "JULIA_DEPOT_PATH" => "/shared/depot", "HOME" => "/root"))
+    @test command.exec == ["env", "LD_LIBRARY_PATH=/opt/lib", "JULIA_DEPOT_PATH=/shared/depot", julia]
+    @test P.remote_julia_command(Dict{String,String}()).exec == [julia]
+end
+
 @testset "the parallelism plan of options.toml" begin
     plan = P.parallelism_plan(Dict{String,Any}("parallelism" => "multiprocessing", "procs" => 5, "threads" => 2,
                                                "cluster_hosts" => ["node1", "4*node2"]))
