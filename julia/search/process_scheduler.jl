@@ -223,7 +223,9 @@ function evolve_populations!(scheduler::ProcessScheduler, populations::Vector{Po
         batches = deal_populations(pending, scheduler.workers)
         outcomes = gather_batches(scheduler, batches, populations, setup, step)
         for ((pid, indices), outcome) in zip(batches, outcomes)
-            if outcome isa WorkerLost   # its populations stay as the head last had them, and run again
+            if outcome === nothing    # its waiting task was interrupted: these populations report nothing
+                setdiff!(pending, indices)
+            elseif outcome isa WorkerLost   # its populations stay as the head last had them, and run again
                 drop_worker!(scheduler, pid, length(indices))
             elseif outcome isa RemoteFailure
                 error("worker process $pid failed: $(outcome.message)")
@@ -246,18 +248,8 @@ function gather_batches(scheduler::ProcessScheduler, batches, populations::Vecto
              for (pid, indices) in batches]
     watching = Ref(true)
     watcher = @async forward_stop(scheduler, setup.stop_requested, watching)
-    outcomes = Any[]
-    for task in tasks
-        while true
-            try
-                push!(outcomes, fetch(task))
-                break
-            catch error
-                is_interrupt(error) || rethrow()
-                setup.stop_requested[] = true   # Ctrl-C on the head: the workers are told, and we wait for them
-            end
-        end
-    end
+    # Ctrl-C on the head: the workers are told (by the watcher), and we wait for them.
+    outcomes = fetch_each(tasks, () -> setup.stop_requested[] = true)
     watching[] = false
     return outcomes
 end

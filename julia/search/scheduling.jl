@@ -51,34 +51,62 @@ can_continue(::PopulationScheduler) = true
 scheduler_facts(::PopulationScheduler) = ()
 
 """
-Evolve every population on its own task and collect the reports in population order.
-Ctrl-C may surface in the waiting main task or inside any population's task: either way the
-other populations are asked to stop, and the reports of those that finished are kept.
+Evolve the populations on this process's threads and collect the reports in population order.
 
-The costliest populations start first (their node count estimates their cost): a population of
-large trees started last would leave the other threads idle at the end of the iteration. The
-order in which populations run changes no result (each has its own random stream).
+One worker task per thread takes populations from a shared queue, costliest first (their node
+count estimates their cost), and starts the next only when it has finished one: greedy list
+scheduling, so a population of large trees cannot be left to start last while the other threads
+idle. (A task per population would not do it: Julia runs queued tasks in no fixed order, and
+before 1.7 a task stays on the thread that started it.) The order in which populations run
+changes no result: each has its own random stream.
+
+Ctrl-C may surface in the waiting task or inside a worker: either way the other populations are
+asked to stop, and the reports of those that finished are kept.
 """
 function run_populations(populations::Vector{Population{T}}, context::EvolutionContext{T},
                          workspaces::Channel{Workspace{T}}) where {T}
-    tasks = Vector{Task}(undef, length(populations))
-    for index in sortperm(map(total_nodes, populations); rev=true)
-        tasks[index] = Threads.@spawn with_pooled_workspace(evolve_population!, populations[index], context, workspaces)
+    queue = sortperm(map(total_nodes, populations); rev=true)
+    taken = Threads.Atomic{Int}(0)
+    reports = Vector{Union{Nothing,PopulationReport{T}}}(nothing, length(populations))
+    workers = [Threads.@spawn evolve_from_queue!(reports, queue, taken, populations, context, workspaces)
+               for _ in 1:min(Threads.nthreads(), length(populations))]
+    fetch_each(workers, () -> context.stop_requested[] = true)
+    return PopulationReport{T}[report for report in reports if report !== nothing]
+end
+
+"""A worker of `run_populations`: evolve `populations[queue[k]]` for the next untaken k until none is left."""
+function evolve_from_queue!(reports::Vector, queue::Vector{Int}, taken::Threads.Atomic{Int},
+                            populations::Vector, context::EvolutionContext, workspaces::Channel)
+    while true
+        k = Threads.atomic_add!(taken, 1) + 1   # atomic_add! returns the old value
+        k > length(queue) && return nothing
+        index = queue[k]
+        reports[index] = with_pooled_workspace(evolve_population!, populations[index], context, workspaces)
     end
-    reports = PopulationReport{T}[]
-    for task in tasks
+end
+
+"""
+    fetch_each(tasks, on_interrupt) -> results in task order
+
+Wait for every task. Ctrl-C, whether it reaches the waiting task or one of `tasks`, calls
+`on_interrupt()` (which asks the tasks to finish early) and the waiting goes on; a task that was
+itself interrupted has no result: `nothing`.
+"""
+function fetch_each(tasks::Vector{Task}, on_interrupt)
+    results = Vector{Any}(nothing, length(tasks))
+    for (i, task) in enumerate(tasks)
         while true
             try
-                push!(reports, fetch(task))
+                results[i] = fetch(task)
                 break
             catch error
                 is_interrupt(error) || rethrow()
-                context.stop_requested[] = true
-                istaskdone(task) && break  # this population was interrupted: its report is lost
+                on_interrupt()
+                istaskdone(task) && break
             end
         end
     end
-    return reports
+    return results
 end
 
 """The nodes of all members of `population`: what evaluating it costs, roughly."""

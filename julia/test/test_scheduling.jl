@@ -14,6 +14,29 @@ using Serialization: serialize, deserialize
     @test_throws ArgumentError equation_search(X, X[:, 1]; parallelism="multiprocessing")
 end
 
+@testset "the threads take the populations from one queue, and every population reports" begin
+    X = randn(MersenneTwister(12), 200, 2)
+    data = P.Dataset(X, X[:, 1] .* X[:, 2])
+    options = P.Options(; binary_operators=["+", "*"], populations=7, population_size=20, ncycles_per_iteration=20,
+                        random_state=5, deterministic=true)
+    setup = P.SearchSetup(data, options, Threads.Atomic{Bool}(false), time(), Inf)
+    state = P.initial_state(setup)
+    step = P.IterationStep(state.frequencies, options.maxsize, Inf)
+    reports = P.evolve_populations!(P.ThreadScheduler(), state.populations, setup, step)
+    @test length(reports) == 7    # one per population, whichever thread ran it
+    @test all(report -> report.evaluations > 0, reports)
+end
+
+@testset "waiting for tasks survives Ctrl-C: the interrupted task has no result, the others do" begin
+    interrupted = Ref(0)
+    tasks = [@async(1), @async(throw(InterruptException())), @async(3)]
+    foreach(task -> try wait(task) catch end, tasks)
+    @test P.fetch_each(tasks, () -> interrupted[] += 1) == [1, nothing, 3]
+    @test interrupted[] == 1
+    failing = [@async(error("a real failure"))]
+    @test_throws TaskFailedException P.fetch_each(failing, () -> nothing)
+end
+
 @testset "populations are dealt to workers in turn, one batch each" begin
     @test P.deal_populations([1, 2, 3, 4, 5], [7, 9]) == [7 => [1, 3, 5], 9 => [2, 4]]
     @test P.deal_populations([2, 5], [7, 9, 11]) == [7 => [2], 9 => [5]]   # no empty batch
