@@ -56,9 +56,9 @@ Evolve the populations on this process's threads and collect the reports in popu
 One worker task per thread takes populations from a shared queue, costliest first (their node
 count estimates their cost), and starts the next only when it has finished one: greedy list
 scheduling, so a population of large trees cannot be left to start last while the other threads
-idle. (A task per population would not do it: Julia runs queued tasks in no fixed order, and
-before 1.7 a task stays on the thread that started it.) The order in which populations run
-changes no result: each has its own random stream.
+idle. (Spawning a task per population in that order would not do it: Julia's scheduler takes
+queued tasks in no fixed order.) The order in which populations run changes no result: each has
+its own random stream.
 
 Ctrl-C may surface in the waiting task or inside a worker: either way the other populations are
 asked to stop, and the reports of those that finished are kept.
