@@ -36,6 +36,7 @@ from .budget import Deadline
 from .julia_platforms import Platform, current_platform, installs_with_debian_script, manual_install_steps
 from .progress import SearchWatcher, plain_watcher
 from .protocol import parse_protocol_line, statistics
+from .system_image import find_system_image
 
 JULIA_ENVIRONMENT_VARIABLE = "PYSR_LITE_JULIA"
 MINIMUM_JULIA_VERSION = (1, 5)
@@ -185,9 +186,12 @@ def find_engine_directory() -> Path:
     )
 
 
-def _julia_command(threads: int, julia_executable: str, engine_directory: str | os.PathLike, code: str) -> list[str]:
+def _julia_command(threads: int, julia_executable: str, engine_directory: str | os.PathLike, code: str,
+                   system_image: str | os.PathLike | None) -> list[str]:
+    image = [] if system_image is None else [f"--sysimage={os.fspath(system_image)}"]
     return [
         julia_executable,
+        *image,
         f"--project={os.fspath(engine_directory)}",
         "--startup-file=no",
         "-t",
@@ -203,15 +207,19 @@ def engine_command(
     *,
     julia_executable: str,
     engine_directory: str | os.PathLike,
+    system_image: str | os.PathLike | None = None,
 ) -> list[str]:
-    """The engine's command line, exactly as docs/protocol.md writes it."""
+    """The engine's command line, exactly as docs/protocol.md writes it (``system_image``: a
+    compiled engine, ``pysr_lite.system_image``)."""
     code = "using PySRLite; exit(PySRLite.main(ARGS))"
-    return _julia_command(threads, julia_executable, engine_directory, code) + [os.fspath(run_directory)]
+    return _julia_command(threads, julia_executable, engine_directory, code, system_image) + [os.fspath(run_directory)]
 
 
-def serve_command(threads: int, *, julia_executable: str, engine_directory: str | os.PathLike) -> list[str]:
+def serve_command(threads: int, *, julia_executable: str, engine_directory: str | os.PathLike,
+                  system_image: str | os.PathLike | None = None) -> list[str]:
     """The persistent engine's command line (docs/protocol.md, "Persistent engine")."""
-    return _julia_command(threads, julia_executable, engine_directory, "using PySRLite; exit(PySRLite.serve())")
+    return _julia_command(threads, julia_executable, engine_directory, "using PySRLite; exit(PySRLite.serve())",
+                          system_image)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -250,15 +258,20 @@ class EngineReport:
 
 @dataclass(frozen=True)
 class Engine:
-    """A located engine: which Julia runs it, and where its sources are."""
+    """A located engine: which Julia runs it, where its sources are, and the system image that
+    holds them compiled (``pysr_lite.system_image``), if one matches them."""
 
     julia: Julia
     directory: Path
+    system_image: Path | None = None
 
     def command(self, run_directory: str | os.PathLike, threads: int) -> list[str]:
-        return engine_command(
-            run_directory, threads, julia_executable=self.julia.executable, engine_directory=self.directory
-        )
+        return engine_command(run_directory, threads, julia_executable=self.julia.executable,
+                              engine_directory=self.directory, system_image=self.system_image)
+
+    def serve_command(self, threads: int) -> list[str]:
+        return serve_command(threads, julia_executable=self.julia.executable, engine_directory=self.directory,
+                             system_image=self.system_image)
 
     def start(self, run_directory: str | os.PathLike, threads: int) -> "EngineProcess":
         """Start the engine on a prepared run folder (options.toml and the .bin files written)."""
@@ -314,8 +327,10 @@ def start_process(command: Sequence[str], **options: Any) -> subprocess.Popen:
 
 
 def locate_engine() -> Engine:
-    """Find Julia and the engine sources (raises JuliaNotFoundError / EngineNotFoundError)."""
-    return Engine(find_julia(), find_engine_directory())
+    """Find Julia, the engine sources and their system image if there is one (raises
+    JuliaNotFoundError / EngineNotFoundError)."""
+    julia, directory = find_julia(), find_engine_directory()
+    return Engine(julia, directory, find_system_image(julia.executable, julia.version, directory))
 
 
 class EngineLog:

@@ -28,7 +28,7 @@ from pathlib import Path
 
 from . import engine as engine_module
 from .budget import Deadline
-from .engine import (Engine, EngineError, EngineLog, EngineReport, handle_engine_line, log_error, serve_command,
+from .engine import (Engine, EngineError, EngineLog, EngineReport, handle_engine_line, log_error,
                      start_process)
 from .progress import SearchWatcher, plain_watcher
 from .protocol import parse_protocol_line
@@ -50,8 +50,7 @@ class PersistentEngine:
     def __init__(self, engine: Engine, threads: int):
         self.engine = engine
         self.threads = threads
-        self.command = serve_command(threads, julia_executable=engine.julia.executable,
-                                     engine_directory=engine.directory)
+        self.command = engine.serve_command(threads)
         try:
             self.process = start_process(
                 self.command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,

@@ -9,6 +9,8 @@
 #   2. a virtualenv in <repo>/.venv with `pip install -e ".[test]"`, redone only when
 #      pyproject.toml or setup.py changed since the last install (a stamp in .venv remembers)
 #   3. the engine precompiled: `julia --project=<repo> -e 'using PySRLite'`
+#   4. (test only) the engine's system image: `pysr-lite compile-engine`, about 3 minutes each
+#      time the engine's Julia sources changed; PYSR_LITE_SYSTEM_IMAGE=off skips it (and its use)
 # Works from any current directory; commands run from the repository root.
 set -euo pipefail
 
@@ -75,6 +77,15 @@ precompile_engine() {
     "$julia" --project="$repo" --startup-file=no -e 'using PySRLite'
 }
 
+compile_engine() {
+    case "${PYSR_LITE_SYSTEM_IMAGE:-}" in
+        off | 0 | false | no) echo "dev.sh: PYSR_LITE_SYSTEM_IMAGE=$PYSR_LITE_SYSTEM_IMAGE: no system image"; return ;;
+    esac
+    # Optional: without an image every new engine compiles the search first, nothing else changes.
+    "$venv/bin/pysr-lite" compile-engine ||
+        echo "dev.sh: WARNING: no system image; each new engine compiles the search at its start" >&2
+}
+
 set_up() {
     # Two dev.sh runs at once must not build the same venv or precompile cache together.
     local lock_file="${TMPDIR:-/tmp}/pysr_lite_dev_$(echo "$repo" | cksum | cut -d ' ' -f 1).lock"
@@ -85,6 +96,9 @@ set_up() {
     start=$(now); ensure_julia;      report_time "julia ready" "$start"
     start=$(now); ensure_venv;       report_time "virtualenv .venv ready" "$start"
     start=$(now); precompile_engine; report_time "engine precompiled" "$start"
+    if [ "${1:-}" = with-image ]; then
+        start=$(now); compile_engine; report_time "engine system image ready" "$start"
+    fi
 
     exec 9>&-
     export PATH="$venv/bin:$PATH" VIRTUAL_ENV="$venv"
@@ -97,7 +111,7 @@ run_demo() {
 }
 
 run_tests() {
-    set_up
+    set_up with-image
     local start python_status=0 julia_status=0
     start=$(now)
     "$venv/bin/python" -m pytest tests -q "$@" || python_status=$?

@@ -6,6 +6,7 @@ broken: ``engine`` fails loudly instead, so a green run always means the engine 
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import stat
 import sys
@@ -40,6 +41,14 @@ FAST_SEARCH = dict(
 def engine() -> Engine:
     """The real engine; a test that needs it fails (not skips) when it cannot be found."""
     return locate_engine()
+
+
+@pytest.fixture
+def compiling_engine(engine, monkeypatch) -> Engine:
+    """The real engine without its system image, as every new engine was before one existed:
+    it compiles the search at its start (the searches of the test locate it the same way)."""
+    monkeypatch.setenv("PYSR_LITE_SYSTEM_IMAGE", "off")
+    return dataclasses.replace(engine, system_image=None)
 
 
 @pytest.fixture

@@ -4,6 +4,9 @@ The frontend writes the deadline into options.toml, the engine keeps it (checkin
 first iteration and fitting no constants past it), and the frontend stops waiting a moment after
 it: a search returns its last front, or ``TimeoutBeforeFirstFrontError`` when the engine has not
 written one yet (a cold engine compiles for seconds before its first front).
+
+The tests of a cold engine run it without its system image (``compiling_engine``): with one, a
+new engine has nothing to compile, and the budget's hardest case would go untested.
 """
 
 import time
@@ -56,7 +59,7 @@ def test_a_deterministic_search_is_stopped_within_its_iteration(warm_engine, fas
     assert result.stats["reason"] == "timeout" and len(result) >= 1
 
 
-def test_a_cold_one_shot_engine_returns_in_time_with_its_front_or_a_clear_error(engine, fast_search):
+def test_a_cold_one_shot_engine_returns_in_time_with_its_front_or_a_clear_error(compiling_engine, fast_search):
     X = uniform_data(seed=53)
     started = time.monotonic()
     try:
@@ -70,7 +73,7 @@ def test_a_cold_one_shot_engine_returns_in_time_with_its_front_or_a_clear_error(
     assert pids_running_in(run_directory) == []
 
 
-def test_a_persistent_engine_still_starting_at_the_deadline_goes_on_for_the_next_search(engine, fast_search):
+def test_a_persistent_engine_still_starting_at_the_deadline_goes_on_for_the_next_search(compiling_engine, fast_search):
     pysr_lite.close_engine()
     X = uniform_data(seed=54)
     started = time.monotonic()
@@ -85,11 +88,11 @@ def test_a_persistent_engine_still_starting_at_the_deadline_goes_on_for_the_next
     pysr_lite.close_engine()
 
 
-def test_a_persistent_engine_still_compiling_at_the_deadline_ends_that_search_in_the_background(engine, fast_search):
+def test_a_persistent_engine_still_compiling_at_the_deadline_ends_that_search_in_the_background(compiling_engine, fast_search):
     pysr_lite.close_engine()
     # Julia up first, the search not compiled yet: on a loaded machine Julia's own start can
     # outlast the budget, and then no search reaches the engine at all.
-    started = persistent_engine.shared_engine(engine, fast_search["threads"])
+    started = persistent_engine.shared_engine(compiling_engine, fast_search["threads"])
     assert started.get_ready(time.monotonic() + 120)
     X = uniform_data(seed=55)
     started = time.monotonic()
@@ -109,11 +112,11 @@ def test_a_persistent_engine_still_compiling_at_the_deadline_ends_that_search_in
 
 
 
-def test_a_search_stopped_at_its_deadline_never_mixes_with_the_next_ones(engine, fast_search):
+def test_a_search_stopped_at_its_deadline_never_mixes_with_the_next_ones(compiling_engine, fast_search):
     """A second budget that ends while the first search is still ending leaves that search to
     finish; the third search waits for it and reports only its own lines."""
     pysr_lite.close_engine()
-    started = persistent_engine.shared_engine(engine, fast_search["threads"])
+    started = persistent_engine.shared_engine(compiling_engine, fast_search["threads"])
     assert started.get_ready(time.monotonic() + 120)   # Julia up, the search not compiled yet
     X = uniform_data(seed=56)
     for timeout in (1.5, 0.5):

@@ -260,8 +260,9 @@ FAULTS = {"SIGKILL to the engine": ("engine", signal.SIGKILL),
 
 @pytest.mark.parametrize("fault", FAULTS, ids=FAULTS)
 @pytest.mark.parametrize("phase", ["starting", "compiling"])
-def test_a_fault_while_a_fresh_engine_starts_or_compiles(no_cached_engine, fast_search, phase, fault):
-    """A one-search engine: its start and compilation come with every search."""
+def test_a_fault_while_a_fresh_engine_starts_or_compiles(no_cached_engine, compiling_engine, fast_search, phase, fault):
+    """A one-search engine: its start and compilation come with every search (without a system
+    image: with one there is next to nothing to compile, and no time to hit)."""
     target, signal_number = FAULTS[fault]
     injected, outcome = run_with_fault(fast_search, phase, target, signal_number, persistent=False)
     assert_nothing_lost_and_no_engine_left(injected, outcome, persistent=False)
