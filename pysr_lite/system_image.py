@@ -143,7 +143,11 @@ def workload_runs(directory: Path) -> list[Path]:
 
 
 def _run(step: str, command: list[str], **options) -> subprocess.CompletedProcess:
-    completed = subprocess.run(command, capture_output=True, text=True, **options)
+    try:
+        completed = subprocess.run(command, capture_output=True, text=True, **options)
+    except subprocess.TimeoutExpired as error:
+        raise SystemImageError(f"building the system image failed at the {step} step: no end after "
+                               f"{error.timeout:.0f} s: {' '.join(command)}") from error
     if completed.returncode != 0:
         tail = "\n".join((completed.stdout + completed.stderr).strip().splitlines()[-20:])
         raise SystemImageError(f"building the system image failed at the {step} step "
@@ -164,6 +168,7 @@ def trace_workload(engine, trace_file: Path, work_directory: Path) -> None:
     from .persistent_engine import run_command
 
     runs = workload_runs(work_directory)
+    # Never from an existing image (a --force rebuild): what an image holds compiled is not traced.
     command = serve_command(2, julia_executable=engine.julia.executable, engine_directory=engine.directory)
     command.insert(1, f"--trace-compile={trace_file}")
     script = "".join(run_command(str(tag), run) for tag, run in enumerate(runs, 1)) + "quit\n"
