@@ -1122,6 +1122,8 @@ class RunMetadata:
     # "tools": pysr_lite beside the other tools; "units": pysr_lite without units, soft and hard
     # (--units), whose `tools` are the units modes
     comparison: str = "tools"
+    # --noise: every problem's noise level replaced by this one (None: each problem's own)
+    noise: float | None = None
 
     def __post_init__(self):
         if not self.seeds:
@@ -1130,7 +1132,7 @@ class RunMetadata:
 
 # What every part of a merged benchmark must share (the conditions of the comparison).
 MERGE_KEYS = ("comparison", "seconds", "threads", "seeds", "operator_mode", "pyoperon_config", "pysr_lite_warm",
-              "pysr_lite_options", "pyoperon_options")
+              "pysr_lite_options", "pyoperon_options", "noise")
 
 
 def pysr_lite_rows(records: Sequence[RunRecord], problems: Sequence[Problem]) -> list[list[str]]:
@@ -1384,6 +1386,11 @@ def parse_assignments(parser: argparse.ArgumentParser, flag: str, assignments: S
     return values
 
 
+def with_noise(problems: Sequence[Problem], noise: float | None) -> list[Problem]:
+    """The problems with their noise level replaced by `noise` (``--noise``), or as they are."""
+    return list(problems) if noise is None else [replace(problem, noise=noise) for problem in problems]
+
+
 def parse_arguments(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         description="Run symbolic-regression tools on the public problem set and count exact recoveries.",
@@ -1423,6 +1430,9 @@ def parse_arguments(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--pysr-lite-option", action="append", default=[], metavar="NAME=VALUE",
                         help="change one of pysr_lite's search options (repeatable), to compare settings: "
                              "e.g. --pysr-lite-option weight_rotate_tree=0")
+    parser.add_argument("--noise", type=float, default=None, metavar="LEVEL",
+                        help="give every problem this noise level (Gaussian, std LEVEL * std(y), on training targets) "
+                             "instead of its own, e.g. 0.1: to compare settings on noisy data within the training split")
     parser.add_argument("--list", action="store_true", help="list the problems (with their split) and exit")
     parser.add_argument("--units", action="store_true",
                         help="pysr_lite only, on the problems with units (AI Feynman): no units, soft and hard "
@@ -1438,8 +1448,10 @@ def parse_arguments(argv: Sequence[str] | None = None) -> argparse.Namespace:
     if arguments.seconds <= 0 or arguments.threads < 1 or arguments.seeds < 1:
         parser.error("--seconds must be positive, --threads and --seeds at least 1")
     arguments.seed_list = list(range(arguments.seed, arguments.seed + arguments.seeds))
+    if arguments.noise is not None and not 0 <= arguments.noise < 1:
+        parser.error(f"--noise must be at least 0 and below 1 (a fraction of std(y)), got {arguments.noise}")
     try:
-        arguments.problem_list = select_problems(arguments.problems, split=arguments.split)
+        arguments.problem_list = with_noise(select_problems(arguments.problems, split=arguments.split), arguments.noise)
         if arguments.units:  # before sharding, so that the parts share the problems with units evenly
             arguments.problem_list = [problem for problem in arguments.problem_list if problem_units(problem) is not None]
         arguments.shard_index = None
@@ -1553,7 +1565,7 @@ def run_metadata(arguments: argparse.Namespace, command: str, conditions: RunCon
         pysr_lite_warm=arguments.pysr_lite_warm, seeds=list(arguments.seed_list), operator_mode=arguments.operators,
         pyoperon_config=arguments.pyoperon_config, split=arguments.split, shard=shard_text(arguments),
         problems=[p.name for p in problems], pysr_lite_options=dict(arguments.pysr_lite_options),
-        pyoperon_options=dict(arguments.pyoperon_options), comparison=comparison)
+        pyoperon_options=dict(arguments.pyoperon_options), comparison=comparison, noise=arguments.noise)
 
 
 def merge_command(arguments: argparse.Namespace) -> int:
@@ -1563,7 +1575,7 @@ def merge_command(arguments: argparse.Namespace) -> int:
     except (ValueError, OSError, KeyError, TypeError) as error:
         print(f"recovery: cannot merge: {error}", file=sys.stderr)
         return 2
-    done = [p for p in PROBLEMS if any(record.problem == p.name for record in records)]
+    done = with_noise([p for p in PROBLEMS if any(record.problem == p.name for record in records)], metas[0].noise)
     if metas[0].comparison == "units":
         return units_report(records, done, metas, arguments.output, json_path=None)
     if arguments.units:

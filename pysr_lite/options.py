@@ -600,6 +600,7 @@ OPTIONS: tuple[OptionSpec, ...] = (
     OptionSpec("optimize_probability", 0.14, real(0, 1), "probability of optimizing the constants of an equation after an iteration", group="constants"),
     OptionSpec("optimizer_iterations", 8, integer(1, 10**6), "iterations of the constant optimizer", group="constants"),
     OptionSpec("should_simplify", True, BOOLEAN, "simplify equations algebraically during the search", group="constants"),
+    OptionSpec("snap_constants", False, BOOLEAN, "after the search, replace each constant of the front that the data cannot tell from a simple value (an integer, p/q with q <= 12, p/q*pi with q <= 4) by that value, refitting the others (Akaike's criterion; squared-error loss only): 0.4987*m*v**2 -> m*v**2/2 when the noise allows", group="constants"),
     # --- complexity and operator constraints (PySR's names and rules)
     OptionSpec("complexity_of_operators", None, optional(OPERATOR_COMPLEXITIES), "complexity of each use of an operator, e.g. {'sin': 2, '/': 3} (others: 1); fractions allowed, an equation's total complexity is rounded to an integer", to_toml=_unless_empty, group="complexity"),
     OptionSpec("complexity_of_constants", 1, POSITIVE_NUMBER, "complexity of each constant", group="complexity"),

@@ -134,6 +134,23 @@ def test_shards_partition_the_problems(count):
             assert arguments.output == "none" and arguments.json.endswith(f"recovery-shard-{index}-of-{count}.json")
 
 
+def test_noise_option_gives_every_problem_one_noise_level(tmp_path):
+    arguments = recovery.parse_arguments(["--split", "training", "--noise", "0.1"])
+    assert {p.noise for p in arguments.problem_list} == {0.1}
+    assert [p.name for p in arguments.problem_list] == [p.name for p in problems.select_problems("all", split="training")]
+    data = problems.make_dataset(arguments.problem_list[0], 0)
+    assert not np.allclose(data.y_train, data.y_train_noiseless)
+    # Parts run with and without it do not merge: their data differ.
+    records, meta = fake_part("1/1", ["I.9.18"], [0], set())
+    recovery.save_json(tmp_path / "own.json", records, meta)
+    meta.noise = 0.1
+    recovery.save_json(tmp_path / "noisy.json", records, meta)
+    with pytest.raises(ValueError, match="noise"):
+        recovery.merge_results([tmp_path / "own.json", tmp_path / "noisy.json"])
+    with pytest.raises(SystemExit):
+        recovery.parse_arguments(["--noise", "1.5"])
+
+
 @pytest.mark.parametrize("text", ["0/3", "4/3", "1", "a/b", "1/0"])
 def test_bad_shards_are_refused(text):
     with pytest.raises(ValueError):

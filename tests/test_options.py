@@ -26,7 +26,7 @@ FURTHER_SEARCH_KEYS = {
     "adaptive_parsimony_scaling", "use_frequency", "use_frequency_in_tournament", "migration",
     "hof_migration", "fraction_replaced", "fraction_replaced_hof", "topn", "crossover_probability",
     "optimizer_algorithm", "optimizer_nrestarts", "optimize_probability", "optimizer_iterations",
-    "perturbation_factor", "should_simplify", "should_optimize_constants", "warmup_maxsize_by",
+    "perturbation_factor", "should_simplify", "should_optimize_constants", "snap_constants", "warmup_maxsize_by",
     "batching", "batch_size", "complexity_of_constants", "complexity_of_variables",
     "dimensional_analysis", "dimensional_constraint_penalty", "dimensionless_constants_only",
 }

@@ -7,6 +7,7 @@ import textwrap
 import numpy as np
 import pandas as pd
 import pytest
+import sympy
 
 from pysr_lite import SymbolicRegressor
 from pysr_lite.feature_selection import select_features
@@ -88,3 +89,20 @@ def test_without_scikit_learn_the_estimator_works_and_the_sklearn_features_say_w
     """
     completed = subprocess.run([sys.executable, "-c", textwrap.dedent(code)], capture_output=True, text=True, timeout=300)
     assert completed.returncode == 0, completed.stderr
+
+
+def test_snap_constants_shows_the_simple_constants_noisy_data_allow(engine, tmp_path):
+    rng = np.random.default_rng(54)
+    X = rng.uniform(1, 5, size=(500, 2))
+    truth = 0.5 * X[:, 0] * X[:, 1] ** 2
+    y = truth + 0.1 * np.std(truth) * rng.normal(size=500)
+    fitted = SymbolicRegressor(output_directory=tmp_path, **FAST_SEARCH).fit(X, y)
+    snapped = SymbolicRegressor(snap_constants=True, output_directory=tmp_path, **FAST_SEARCH).fit(X, y)
+
+    def law(model):  # 0.5 * x0 * x1 * x1, in whatever form the search wrote it
+        row = model.equations_[model.equations_["complexity"] == 7].iloc[0]
+        return sympy.expand(row["sympy_format"])
+
+    x0, x1 = sympy.symbols("x0 x1")
+    assert law(snapped) == 0.5 * x0 * x1**2
+    assert law(fitted) != 0.5 * x0 * x1**2 and abs(law(fitted).coeff(x0 * x1**2) - 0.5) < 0.01

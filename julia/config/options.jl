@@ -62,6 +62,7 @@ const DEFAULT_OPTIONS = (
     perturbation_factor = 0.129,
     should_simplify = true,
     should_optimize_constants = true,
+    snap_constants = false,
     warmup_maxsize_by = 0.0,
     batching = false,
     batch_size = 50,
@@ -133,6 +134,7 @@ struct Options{B<:Tuple,U<:Tuple,L}
     perturbation_factor::Float64      # scale of constant mutations
     should_simplify::Bool             # simplify equations algebraically
     should_optimize_constants::Bool   # fit constants with the optimizer
+    snap_constants::Bool              # after the search: constants the data cannot tell from 1/2, 3, 2π become those
     warmup_maxsize_by::Float64        # share of the search over which maxsize grows to its value
     batching::Bool                    # evolve on mini-batches
     batch_size::Int                   # rows per mini-batch

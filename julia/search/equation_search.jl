@@ -290,6 +290,38 @@ function refine_challenger(challenge::Challenge{T}, setup::SearchSetup{T}, works
 end
 
 """
+    snap_final_front!(state, setup) -> state
+
+The search's last step (with `snap_constants`): the constants of the final front that the data
+cannot tell from simple values (1/2, 3, 2π) become those values (see simple_constants.jl), and
+the hall of fame holds that front. Checkpoints, written during the search, keep the equations
+as fitted: a resumed search goes on from those.
+"""
+function snap_final_front!(state::SearchState{T}, setup::SearchSetup{T}) where {T}
+    options = setup.options
+    options.snap_constants && squared_error_loss(options) || return state
+    front = [copy_member(member) for member in pareto_front(state.hall_of_fame)]
+    isempty(front) && return state
+    state.evaluations += sum(map_on_workspaces(snap_front_member!, front, setup))
+    snapped = HallOfFame{T}(options.maxsize, setup.loss_floor)
+    foreach(member -> offer!(snapped, member), front)
+    state.hall_of_fame = snapped
+    return state
+end
+
+# Fitted on the hall of fame's fitting rows, like its challengers; scored on all the data.
+function snap_front_member!(member::PopMember{T}, setup::SearchSetup{T}, workspace::Workspace{T}) where {T}
+    fitting_data = setup.fitting_data
+    share = fitting_data.n_rows / setup.data.n_rows
+    spent = snap_to_simple_constants!(member, fitting_data, workspace, setup.options, setup.normalization,
+                                      setup.loss_floor)
+    (spent == 0 || fitting_data === setup.data) && return share * spent
+    set_loss!(member, evaluate_loss!(workspace, member.tree, setup.data, setup.options), setup.options,
+              setup.normalization)
+    return share * spent + 1
+end
+
+"""
     map_on_workspaces(work, items, setup) -> results in item order
 
 `work(item, setup, workspace)` for every item, one task each, spread over the threads; each
@@ -311,7 +343,8 @@ populations and hall of fame (see `initial_state`). Setting `stop_requested[] = 
 the populations notice it; Ctrl-C does the same. `timeout_in_seconds` counts from `started_at`,
 so a caller can include its own preparation (and the compilation it triggers) in the budget;
 `deadline` (a `time()`) ends the search earlier when it falls first. Past it, no population starts
-another cycle and no constants are fitted: the search hurries to its first front.
+another cycle and no constants are fitted: the search hurries to its first front. With
+`snap_constants`, the front's constants are then snapped to simple values (`snap_final_front!`).
 
 `on_ready(state)` is called once, when the search runs at full speed: after its set-up, or,
 for the first search of its kind in this process (see `search_kind_compiled`), after the first
@@ -340,6 +373,7 @@ function equation_search(data::Dataset{T}, options::Options; on_iteration=state 
         state.stop_reason = :interrupted
         on_iteration(state)
     end
+    snap_final_front!(state, setup)
     state.seconds = time() - setup.start
     state.gc_seconds = (Base.gc_time_ns() - gc_start) / 1e9
     return state

@@ -110,6 +110,8 @@ function search_in_folder(run_folder::AbstractString, options::Options, data::Da
         checkpoint_seconds[] += @elapsed write_checkpoint(checkpoint_path, state, options, data.variable_names)
         progress_line(state, options, scheduler_facts(scheduler)...)
     end)
+    # Snapping constants to simple values happens after the last iteration's front was written.
+    options.snap_constants && write_hall_of_fame(csv_path, state, options, data.variable_names)
     protocol_line("done", "reason" => state.stop_reason, "iterations" => state.iterations,
                   "evals" => format_count(state.evaluations),
                   "evals_per_second" => format_number(evaluations_per_second(state)),

@@ -32,7 +32,7 @@ within_ulps(a, b, n) = all(isequal(x, y) || abs(x - y) <= n * eps(abs(y)) for (x
 @testset "PySRLite" begin
     for file in ("test_special_functions.jl", "test_operators.jl", "test_vectorized_math.jl", "test_evaluation.jl", "test_losses.jl", "test_simplification.jl", "test_mutations.jl", "test_options.jl",
                  "test_complexity.jl", "test_dimensions.jl", "test_checkpoint.jl",
-                 "test_hall_of_fame.jl", "test_constant_optimization.jl", "test_constant_snapping.jl", "test_search.jl", "test_search_options.jl", "test_scheduling.jl",
+                 "test_hall_of_fame.jl", "test_constant_optimization.jl", "test_constant_snapping.jl", "test_simple_constants.jl", "test_search.jl", "test_search_options.jl", "test_scheduling.jl",
                  "test_protocol.jl")
         include(file)
     end

@@ -27,7 +27,7 @@ end
         (weight_simplify=1.0,), (weight_randomize=1.0,), (weight_do_nothing=2.0,), (weight_optimize=0.5,),
         (optimizer_algorithm="NelderMead",), (optimizer_nrestarts=0,), (optimize_probability=0.9,),
         (optimizer_iterations=2,), (perturbation_factor=1.0,), (should_simplify=false,),
-        (should_optimize_constants=false,), (ncycles_per_iteration=10,), (populations=2,),
+        (should_optimize_constants=false,), (snap_constants=true,), (ncycles_per_iteration=10,), (populations=2,),
         (population_size=25,), (maxsize=7,), (maxdepth=3,), (warmup_maxsize_by=0.5,), (parsimony=0.05,),
         (batching=true, batch_size=50), (niterations=3,), (random_state=12,),
         (complexity_of_operators=Dict("cos" => 3),), (complexity_of_constants=2,), (complexity_of_variables=[1, 2],),
