@@ -7,6 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import sympy
 
 from pysr_lite import search
 
@@ -38,5 +39,8 @@ def test_a_julia_script_finds_the_front_python_finds(engine, tmp_path):
     python_front = [(int(row.complexity), float(row.loss), row.equation) for row in result.equations.itertuples()]
 
     assert julia_front == python_front      # same equations, bit-identical losses, on 1 and 2 threads
-    assert julia_front[-1][2] == "((speed * speed) + (2.5 * cos(angle)))" and julia_front[-1][1] < 1e-20
+    # The law itself; the order of its terms depends on the CPU (its vector width changes the rounding).
+    speed, angle = sympy.symbols("speed angle")
+    assert sympy.expand(sympy.sympify(julia_front[-1][2]) - (speed**2 + 2.5 * sympy.cos(angle))) == 0
+    assert julia_front[-1][1] < 1e-20
     assert len(julia_front) >= 3            # a real front, not a single equation
