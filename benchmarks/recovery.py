@@ -1287,8 +1287,18 @@ def write_markdown(path: Path, *, records: Sequence[RunRecord], problems: Sequen
     for problem in problems:
         sources.setdefault(problem.family, problem.source)
     lines += [f"- **{family}**: {source}" for family, source in sources.items()]
+    kept = units_section_of(path)   # a --units run's section stays, as the main report does for it
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    path.write_text("\n".join(lines) + "\n" + (f"\n{kept}" if kept else ""), encoding="utf-8")
+
+
+def units_section_of(path: Path) -> str:
+    """The units section of the report at ``path`` with its markers (see UNITS_SECTION), or ""."""
+    text = path.read_text(encoding="utf-8") if path.exists() else ""
+    if UNITS_SECTION[0] not in text or UNITS_SECTION[1] not in text:
+        return ""
+    inside = text.split(UNITS_SECTION[0], 1)[1].split(UNITS_SECTION[1], 1)[0]
+    return f"{UNITS_SECTION[0]}{inside}{UNITS_SECTION[1]}\n"
 
 
 def _json_safe(value: Any) -> Any:

@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from .budget import Deadline
+from .cpu_target import engine_cpu_target
 from .julia_platforms import Platform, current_platform, installs_with_debian_script, manual_install_steps
 from .progress import SearchWatcher, plain_watcher
 from .protocol import parse_protocol_line, statistics
@@ -187,11 +188,13 @@ def find_engine_directory() -> Path:
 
 
 def _julia_command(threads: int, julia_executable: str, engine_directory: str | os.PathLike, code: str,
-                   system_image: str | os.PathLike | None) -> list[str]:
+                   system_image: str | os.PathLike | None, cpu_target: str | None) -> list[str]:
     image = [] if system_image is None else [f"--sysimage={os.fspath(system_image)}"]
+    target = [] if cpu_target is None else [f"--cpu-target={cpu_target}"]
     return [
         julia_executable,
         *image,
+        *target,
         f"--project={os.fspath(engine_directory)}",
         "--startup-file=no",
         "-t",
@@ -208,18 +211,20 @@ def engine_command(
     julia_executable: str,
     engine_directory: str | os.PathLike,
     system_image: str | os.PathLike | None = None,
+    cpu_target: str | None = None,
 ) -> list[str]:
     """The engine's command line, exactly as docs/protocol.md writes it (``system_image``: a
-    compiled engine, ``pysr_lite.system_image``)."""
+    compiled engine, ``pysr_lite.system_image``; ``cpu_target``: see ``pysr_lite.cpu_target``)."""
     code = "using PySRLite; exit(PySRLite.main(ARGS))"
-    return _julia_command(threads, julia_executable, engine_directory, code, system_image) + [os.fspath(run_directory)]
+    return (_julia_command(threads, julia_executable, engine_directory, code, system_image, cpu_target)
+            + [os.fspath(run_directory)])
 
 
 def serve_command(threads: int, *, julia_executable: str, engine_directory: str | os.PathLike,
-                  system_image: str | os.PathLike | None = None) -> list[str]:
+                  system_image: str | os.PathLike | None = None, cpu_target: str | None = None) -> list[str]:
     """The persistent engine's command line (docs/protocol.md, "Persistent engine")."""
     return _julia_command(threads, julia_executable, engine_directory, "using PySRLite; exit(PySRLite.serve())",
-                          system_image)
+                          system_image, cpu_target)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -258,20 +263,23 @@ class EngineReport:
 
 @dataclass(frozen=True)
 class Engine:
-    """A located engine: which Julia runs it, where its sources are, and the system image that
-    holds them compiled (``pysr_lite.system_image``), if one matches them."""
+    """A located engine: which Julia runs it, where its sources are, the system image that
+    holds them compiled (``pysr_lite.system_image``), if one matches them, and the CPU target
+    Julia compiles for when its own choice would be a slow one (``pysr_lite.cpu_target``)."""
 
     julia: Julia
     directory: Path
     system_image: Path | None = None
+    cpu_target: str | None = None
 
     def command(self, run_directory: str | os.PathLike, threads: int) -> list[str]:
         return engine_command(run_directory, threads, julia_executable=self.julia.executable,
-                              engine_directory=self.directory, system_image=self.system_image)
+                              engine_directory=self.directory, system_image=self.system_image,
+                              cpu_target=self.cpu_target)
 
     def serve_command(self, threads: int) -> list[str]:
         return serve_command(threads, julia_executable=self.julia.executable, engine_directory=self.directory,
-                             system_image=self.system_image)
+                             system_image=self.system_image, cpu_target=self.cpu_target)
 
     def start(self, run_directory: str | os.PathLike, threads: int) -> "EngineProcess":
         """Start the engine on a prepared run folder (options.toml and the .bin files written)."""
@@ -330,7 +338,9 @@ def locate_engine() -> Engine:
     """Find Julia, the engine sources and their system image if there is one (raises
     JuliaNotFoundError / EngineNotFoundError)."""
     julia, directory = find_julia(), find_engine_directory()
-    return Engine(julia, directory, find_system_image(julia.executable, julia.version, directory))
+    cpu_target = engine_cpu_target(julia.executable)
+    return Engine(julia, directory, find_system_image(julia.executable, julia.version, directory, cpu_target),
+                  cpu_target)
 
 
 class EngineLog:

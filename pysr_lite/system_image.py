@@ -69,10 +69,14 @@ def cpu_description() -> str:
     return "\n".join(dict.fromkeys(wanted))  # first processor's lines; the others repeat them
 
 
-def engine_fingerprint(julia_executable: str, julia_version: tuple[int, ...], engine_directory: Path) -> str:
-    """A hex digest of everything a system image depends on."""
+def engine_fingerprint(julia_executable: str, julia_version: tuple[int, ...], engine_directory: Path,
+                       cpu_target: str | None = None) -> str:
+    """A hex digest of everything a system image depends on (``cpu_target``: the one the engine
+    is started with, ``pysr_lite.cpu_target``; None for Julia's own)."""
     digest = hashlib.sha256()
     digest.update(f"{os.path.realpath(julia_executable)}\n{julia_version}\n{cpu_description()}\n".encode())
+    if cpu_target is not None:
+        digest.update(f"cpu target {cpu_target}\n".encode())
     for path in engine_source_files(engine_directory):
         digest.update(path.relative_to(engine_directory).as_posix().encode() + b"\0")
         digest.update(path.read_bytes() + b"\0")
@@ -91,17 +95,20 @@ def image_directory() -> Path:
     return julia_depot() / "pysr_lite" / "system_images"
 
 
-def image_path(julia_executable: str, julia_version: tuple[int, ...], engine_directory: Path) -> Path:
-    fingerprint = engine_fingerprint(julia_executable, julia_version, engine_directory)
+def image_path(julia_executable: str, julia_version: tuple[int, ...], engine_directory: Path,
+               cpu_target: str | None = None) -> Path:
+    fingerprint = engine_fingerprint(julia_executable, julia_version, engine_directory, cpu_target)
     return image_directory() / f"engine-{fingerprint[:24]}{IMAGE_SUFFIX}"
 
 
-def find_system_image(julia_executable: str, julia_version: tuple[int, ...], engine_directory: Path) -> Path | None:
-    """The image built from the engine's sources as they are now, if there is one (and images are on)."""
+def find_system_image(julia_executable: str, julia_version: tuple[int, ...], engine_directory: Path,
+                      cpu_target: str | None = None) -> Path | None:
+    """The image built from the engine's sources as they are now, for this CPU target, if there is
+    one (and images are on)."""
     if images_switched_off():
         return None
     try:
-        path = image_path(julia_executable, julia_version, engine_directory)
+        path = image_path(julia_executable, julia_version, engine_directory, cpu_target)
     except OSError:
         return None  # an unreadable source: the engine will say what is wrong with it
     return path if path.is_file() else None
@@ -169,7 +176,8 @@ def trace_workload(engine, trace_file: Path, work_directory: Path) -> None:
 
     runs = workload_runs(work_directory)
     # Never from an existing image (a --force rebuild): what an image holds compiled is not traced.
-    command = serve_command(2, julia_executable=engine.julia.executable, engine_directory=engine.directory)
+    command = serve_command(2, julia_executable=engine.julia.executable, engine_directory=engine.directory,
+                            cpu_target=engine.cpu_target)
     command.insert(1, f"--trace-compile={trace_file}")
     script = "".join(run_command(str(tag), run) for tag, run in enumerate(runs, 1)) + "quit\n"
     completed = _run("trace", command, input=script, timeout=1800)
@@ -187,7 +195,7 @@ def build_system_image(engine, *, echo: Callable[[str], None] = print) -> Path:
         raise SystemImageError(f"system images are built on Linux only for now (this is {platform.system()}); "
                                "the engine works without one, compiling at its first search")
     compiler = c_compiler()
-    target = image_path(engine.julia.executable, engine.julia.version, engine.directory)
+    target = image_path(engine.julia.executable, engine.julia.version, engine.directory, engine.cpu_target)
     target.parent.mkdir(parents=True, exist_ok=True)
     julia = engine.julia.executable
     with tempfile.TemporaryDirectory(prefix="build-", dir=target.parent) as work:
@@ -201,7 +209,9 @@ def build_system_image(engine, *, echo: Callable[[str], None] = print) -> Path:
         base_image, libjulia = paths[0].strip(), paths[1].strip()
         started = time.perf_counter()
         environment = {key: value for key, value in os.environ.items() if key != "JULIA_NUM_THREADS"}
-        _run("compile", [julia, "--startup-file=no", f"--project={engine.directory}", "--cpu-target=native",
+        # The engine's own target (pysr_lite.cpu_target): an image's code runs as compiled.
+        _run("compile", [julia, "--startup-file=no", f"--project={engine.directory}",
+                         f"--cpu-target={engine.cpu_target or 'native'}",
                          f"--sysimage={base_image}", f"--output-o={work / 'engine.o'}",
                          str(engine.directory / BUILD_SCRIPT), str(work / "trace.jl")], env=environment)
         echo(f"compiled the engine into an object file ({time.perf_counter() - started:.0f} s)")
@@ -209,6 +219,7 @@ def build_system_image(engine, *, echo: Callable[[str], None] = print) -> Path:
         _run("link", [compiler, "-shared", "-o", str(library), "-Wl,--whole-archive", str(work / "engine.o"),
                       "-Wl,--no-whole-archive", libjulia])
         _run("check", [julia, "--startup-file=no", f"--project={engine.directory}", f"--sysimage={library}",
+                       *([f"--cpu-target={engine.cpu_target}"] if engine.cpu_target else []),
                        "-e", "using PySRLite"])
         os.replace(library, target)
     for stale in target.parent.glob(f"engine-*{IMAGE_SUFFIX}"):

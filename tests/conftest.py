@@ -89,8 +89,9 @@ def assert_recovers(result, expected, decimals: int = 2):
 
 
 def write_fake_julia(directory: Path, behaviour: str) -> Path:
-    """An executable standing in for ``julia``: answers ``--version`` like Julia 1.6, and on a run
-    folder (last argument) runs the Python snippet ``behaviour`` with ``run`` (a Path) defined.
+    """An executable standing in for ``julia``: answers ``--version`` like Julia 1.6 and the CPU's
+    name like a Julia that knows the CPU, and on a run folder (last argument) runs the Python
+    snippet ``behaviour`` with ``run`` (a Path) defined.
 
     Lets tests produce crashes, hangs and invalid-input exits on demand, in milliseconds.
     """
@@ -102,6 +103,9 @@ def write_fake_julia(directory: Path, behaviour: str) -> Path:
             import sys, time, pathlib
             if sys.argv[1:] == ["--version"]:
                 print("julia version 1.6.7")
+                sys.exit(0)
+            if sys.argv[-2:] == ["-e", "print(Sys.CPU_NAME)"]:   # pysr_lite.cpu_target asks
+                print("znver2", end="")
                 sys.exit(0)
             run = pathlib.Path(sys.argv[-1])
             def say(line):

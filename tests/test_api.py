@@ -319,8 +319,9 @@ def test_engine_rejects_invalid_options_with_exit_2(engine, tmp_path):
 def test_engine_command_is_the_protocol_one(engine):
     command = engine.command("/runs/r1", 3)
     image = [] if engine.system_image is None else [f"--sysimage={engine.system_image}"]
+    target = [] if engine.cpu_target is None else [f"--cpu-target={engine.cpu_target}"]
     assert command == [
-        engine.julia.executable, *image, f"--project={engine.directory}", "--startup-file=no", "-t", "3",
+        engine.julia.executable, *image, *target, f"--project={engine.directory}", "--startup-file=no", "-t", "3",
         "-e", "using PySRLite; exit(PySRLite.main(ARGS))", "/runs/r1",
     ]
     assert (engine.directory / "Project.toml").is_file()

@@ -400,6 +400,14 @@ def test_units_shards_merge_into_the_units_section(tmp_path):
     # A second merge replaces the section instead of adding one.
     assert recovery.main(["--merge", *map(str, paths), "--output", str(output)]) == 0
     assert output.read_text().count(recovery.UNITS_SECTION[0]) == 1
+    # A new main report keeps the units section, once.
+    section = recovery.units_section_of(output)
+    tools_records, tools_meta = fake_part("1/1", names, [0], set())
+    recovery.save_json(tmp_path / "tools.json", tools_records, tools_meta)
+    assert recovery.main(["--merge", str(tmp_path / "tools.json"), "--output", str(output)]) == 0
+    text = output.read_text()
+    assert "the main report stays" not in text and "## Summary" in text and text.endswith(section)
+    assert text.count(recovery.UNITS_SECTION[0]) == 1 and section.startswith(recovery.UNITS_SECTION[0])
 
 
 def test_units_and_tools_results_do_not_merge(tmp_path, capsys):

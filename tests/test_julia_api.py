@@ -21,6 +21,7 @@ def run_julia_script(engine, data_file, threads):
     """The script's front: (complexity, loss, equation) per line, as it prints them."""
     completed = subprocess.run(
         [engine.julia.executable, f"--project={engine.directory}", "--startup-file=no", "-t", str(threads),
+         *([f"--cpu-target={engine.cpu_target}"] if engine.cpu_target else []),   # as Python's engine runs
          str(SCRIPT), str(data_file)],
         capture_output=True, text=True, timeout=900)
     assert completed.returncode == 0, completed.stderr

@@ -70,6 +70,17 @@ engine_directory() = dirname(dirname(pathof(PySRLite)))
 """The Julia flags of a worker: the engine's project and `threads` threads."""
 worker_flags(threads::Int) = `--project=$(engine_directory()) --startup-file=no -t $threads`
 
+"""
+The `--cpu-target` this process was started with, for workers on the same machine (none when it
+was Julia's own choice, `native`). The frontend chooses one where Julia's own would compile
+slow generic code (pysr_lite/cpu_target.py); workers on other hosts keep their own choice.
+"""
+function cpu_target_flags()
+    pointer = Base.JLOptions().cpu_target
+    target = pointer == C_NULL ? "native" : unsafe_string(pointer)
+    return target == "native" ? `` : `--cpu-target=$target`
+end
+
 """A failure to start worker processes or to load the engine on them (the message says which)."""
 struct WorkerStartError <: Exception
     message::String
@@ -215,8 +226,8 @@ function start_workers(plan::ParallelismPlan)
         elseif !isempty(plan.cluster_hosts)
             Distributed.addprocs(Any[machine_spec(host) for host in plan.cluster_hosts]; exeflags=flags,
                                  topology=:master_worker, dir=engine_directory(), exename=remote_julia_command())
-        else
-            Distributed.addprocs(plan.procs; exeflags=flags, topology=:master_worker)
+        else   # on this machine, so with the head's CPU target (see pysr_lite/cpu_target.py)
+            Distributed.addprocs(plan.procs; exeflags=`$flags $(cpu_target_flags())`, topology=:master_worker)
         end
     catch error
         error isa InterruptException && rethrow()
