@@ -2,6 +2,24 @@
 # backtracking line search, or Nelder-Mead; both written here (standard library only).
 
 """
+    loss_of_constants(tree, nodes, data, workspace, options, evaluations) -> loss_at
+
+The loss of `tree` as a function of the values of its constant `nodes` (a `Vector{Float64}`,
+in their order), for the optimizers; `loss_at` sets the nodes to the values it is given and
+counts each call in `evaluations[]`.
+"""
+function loss_of_constants(tree::Node{T}, nodes::Vector{Node{T}}, data::Dataset{T}, workspace::Workspace{T},
+                           options::Options, evaluations::Ref{Int}) where {T}
+    return function loss_at(values::Vector{Float64})
+        for (node, value) in zip(nodes, values)
+            node.value = T(value)
+        end
+        evaluations[] += 1
+        return evaluate_loss!(workspace, tree, data, options)
+    end
+end
+
+"""
     optimize_constants!(member, data, workspace, options, rng, normalization) -> evaluations
 
 Improve the constants of `member.tree` to lower its loss, with `optimizer_nrestarts` extra
@@ -14,13 +32,7 @@ function optimize_constants!(member, data::Dataset{T}, workspace::Workspace{T}, 
     isempty(nodes) && return 0
     initial = Float64[node.value for node in nodes]
     evaluations = Ref(0)
-    function loss_at(values::Vector{Float64})
-        for (node, value) in zip(nodes, values)
-            node.value = T(value)
-        end
-        evaluations[] += 1
-        return evaluate_loss!(workspace, member.tree, data, options)
-    end
+    loss_at = loss_of_constants(member.tree, nodes, data, workspace, options, evaluations)
     minimize = options.optimizer_algorithm === :NelderMead ? nelder_mead : bfgs
     best_values, best_loss = initial, member.loss
     for restart in 0:options.optimizer_nrestarts

@@ -63,13 +63,7 @@ Fit the constants in `free` (the others stay as they are) from their current val
 function refit_free_constants!(tree::Node{T}, free::Vector{Node{T}}, data::Dataset{T}, workspace::Workspace{T},
                                options::Options) where {T}
     evaluations = Ref(0)
-    function loss_at(values::Vector{Float64})
-        for (node, value) in zip(free, values)
-            node.value = T(value)
-        end
-        evaluations[] += 1
-        return evaluate_loss!(workspace, tree, data, options)
-    end
+    loss_at = loss_of_constants(tree, free, data, workspace, options, evaluations)
     isempty(free) && return loss_at(Float64[]), 1
     start = Float64[node.value for node in free]
     values, loss = bfgs(loss_at, start, options.optimizer_iterations)
