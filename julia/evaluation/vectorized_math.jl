@@ -47,8 +47,8 @@ the top of the range need no branch)."""
     lo = k * LN2_LO
     r = hi - lo
     z = r * r
-    c = r - z * (1.66666666666666019037e-01 + z * (-2.77777777770155933842e-03 + z * (6.61375632143793436117e-05 +
-                 z * (-1.65339022054652515390e-06 + z * 4.13813679705723846039e-08))))
+    c = r - z * evalpoly(z, (1.66666666666666019037e-01, -2.77777777770155933842e-03, 6.61375632143793436117e-05,
+                             -1.65339022054652515390e-06, 4.13813679705723846039e-08))
     y = 1.0 - ((lo - (r * c) / (2.0 - c)) - hi)
     n = shifted_integer(t)
     half = n >> 1
@@ -73,9 +73,9 @@ const SQRT2 = 1.41421356237309504880
     s = f / (2.0 + f)
     z = s * s
     w = z * z
-    t1 = w * (3.999999999940941908e-01 + w * (2.222219843214978396e-01 + w * 1.531383769920937332e-01))
-    t2 = z * (6.666666666666735130e-01 + w * (2.857142874366239149e-01 + w * (1.818357216161805012e-01 +
-                                                                              w * 1.479819860511658591e-01)))
+    t1 = w * evalpoly(w, (3.999999999940941908e-01, 2.222219843214978396e-01, 1.531383769920937332e-01))
+    t2 = z * evalpoly(w, (6.666666666666735130e-01, 2.857142874366239149e-01, 1.818357216161805012e-01,
+                          1.479819860511658591e-01))
     R = t2 + t1
     hfsq = 0.5 * f * f
     value = e * LN2_HI - ((hfsq - (s * (hfsq + R) + e * LN2_LO)) - f)
@@ -99,15 +99,14 @@ const TRIG_LIMIT = 1.0e5      # larger finite angles go to the scalar definition
 # what the reduction could not fit in r.
 @inline function sin_kernel(r::Float64, tail::Float64, z::Float64)
     v = z * r
-    polynomial = 8.33333333332248946124e-03 + z * (-1.98412698298579493134e-04 + z * (2.75573137070700676789e-06 +
-                 z * (-2.50507602534068634195e-08 + z * 1.58969099521155010221e-10)))
+    polynomial = evalpoly(z, (8.33333333332248946124e-03, -1.98412698298579493134e-04, 2.75573137070700676789e-06,
+                              -2.50507602534068634195e-08, 1.58969099521155010221e-10))
     return r - ((z * (0.5 * tail - v * polynomial) - tail) - v * -1.66666666666666324348e-01)
 end
 
 @inline function cos_kernel(r::Float64, tail::Float64, z::Float64)
-    polynomial = z * (4.16666666666666019037e-02 + z * (-1.38888888888741095749e-03 +
-                      z * (2.48015872894767294178e-05 + z * (-2.75573143513906633035e-07 +
-                      z * (2.08757232129817482790e-09 + z * -1.13596475577881948265e-11)))))
+    polynomial = z * evalpoly(z, (4.16666666666666019037e-02, -1.38888888888741095749e-03, 2.48015872894767294178e-05,
+                                  -2.75573143513906633035e-07, 2.08757232129817482790e-09, -1.13596475577881948265e-11))
     hz = 0.5 * z
     w = 1.0 - hz
     return w + (((1.0 - w) - hz) + (z * polynomial - r * tail))
@@ -156,21 +155,25 @@ end
 """
     map_with_fallback!(vector_function, accepts, scalar_function, out, input, n)
 
-`out[i] = vector_function(input[i])` over all rows in one vectorised loop, then the rows that
-`accepts` refuses are recomputed with `scalar_function`. The check is a second, cheap pass, so the
-first loop has no branch.
+`out[i] = vector_function(input[i])` over all rows in one vectorised loop; the rows that
+`accepts` refuses keep their input there and are computed afterwards by `scalar_function`. The
+check is a second, cheap pass, so the first loop has no branch. `out` may be `input` (a node's
+result overwrites its child's), so the second pass reads only `out`: it can tell the waiting
+rows because no kernel's result is a value it refuses (sin and cos lie in [-1, 1] or are NaN, a
+logarithm is never subnormal).
 """
 @inline function map_with_fallback!(vector_function::V, accepts::A, scalar_function::S, out::Vector{T},
                                     input::Vector{T}, n::Int) where {V,A,S,T}
     all_accepted = true
-    @inbounds @simd for i in 1:n
+    @inbounds @simd ivdep for i in 1:n
         x = input[i]
-        out[i] = vector_function(x)
-        all_accepted &= accepts(x)
+        accepted = accepts(x)
+        out[i] = ifelse(accepted, vector_function(x), x)
+        all_accepted &= accepted
     end
     all_accepted && return out
     @inbounds for i in 1:n
-        x = input[i]
+        x = out[i]
         accepts(x) || (out[i] = scalar_function(x))
     end
     return out
