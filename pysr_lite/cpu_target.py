@@ -68,9 +68,8 @@ def julia_cpu_name(julia_executable: str) -> str | None:
 
 
 @functools.lru_cache(maxsize=None)
-def _cpu_target_for(julia_executable: str, override: str | None) -> str | None:
-    if override:
-        return choose_cpu_target("", frozenset(), override)
+def detected_cpu_target(julia_executable: str) -> str | None:
+    """The target this Julia should compile for on this machine (no override), asked once."""
     if platform.machine().lower() not in ("x86_64", "amd64"):
         return None
     flags = cpu_flags()
@@ -81,6 +80,10 @@ def _cpu_target_for(julia_executable: str, override: str | None) -> str | None:
 
 
 def engine_cpu_target(julia_executable: str) -> str | None:
-    """The ``--cpu-target`` for engines run by this Julia on this machine, or None (Julia's own).
-    Asks Julia once per process (about 0.2 s), and only on x86-64 CPUs with AVX2."""
-    return _cpu_target_for(os.path.realpath(julia_executable), os.environ.get(CPU_TARGET_VARIABLE) or None)
+    """The ``--cpu-target`` for engines run by this Julia on this machine, or None (Julia's own):
+    ``PYSR_LITE_CPU_TARGET`` when set, else `detected_cpu_target`, which asks Julia once per
+    process (about 0.2 s), and only on x86-64 CPUs with AVX2."""
+    override = os.environ.get(CPU_TARGET_VARIABLE)
+    if override:
+        return choose_cpu_target("", frozenset(), override)
+    return detected_cpu_target(os.path.realpath(julia_executable))
